@@ -1,0 +1,1 @@
+namespace Grains.Interfaces; internal static class Placeholder { }

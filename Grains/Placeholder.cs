@@ -1,0 +1,1 @@
+namespace Grains; internal static class Placeholder { }

