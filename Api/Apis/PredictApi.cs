@@ -1,0 +1,127 @@
+using System.IO.Pipelines;
+using Api.Prediction;
+using Api.Routing;
+using Grains.Interfaces;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace Api.Apis;
+
+/// <summary><c>POST /predict</c>: classify texts; every text gets every label's score, in input order.</summary>
+public static class PredictApi
+{
+    public static IEndpointRouteBuilder MapPredictApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/predict", PredictAsync)
+            .WithName("Predict")
+            .WithSummary("Classify texts")
+            .WithDescription("Returns, for each text in order, every label of the model with its softmax score (the shape of a Hugging Face text-classification pipeline with all scores). Texts longer than the model's token limit are truncated.")
+            .Accepts<PredictRequest>("application/json")
+            .Produces<PredictResponse>(StatusCodes.Status200OK)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return app;
+    }
+
+    internal static async Task<IResult> PredictAsync(HttpContext context, IPredictionRouter router, PredictResponseWriter writer, IOptions<ApiOptions> options)
+    {
+        var limits = options.Value;
+        if (!context.Request.HasJsonContentType())
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
+                detail: "Send the body as JSON with 'Content-Type: application/json'.");
+        }
+
+        var parse = await ReadBodyAsync(context, limits);
+        if (parse is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large",
+                detail: $"The body is larger than {limits.MaxBodyBytes} bytes; send fewer or shorter texts per request.");
+        }
+        if (!parse.IsValid)
+        {
+            return TypedResults.ValidationProblem(parse.Errors!,
+                title: parse.IsMalformedJson ? "The body is not valid JSON." : "One or more fields are invalid.");
+        }
+
+        var texts = parse.Texts!;
+        var (items, slots) = KeyTexts(router.Model.ModelId, texts);
+        PredictionResult[] results;
+        try
+        {
+            results = await router.PredictAsync(items, context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return TypedResults.Empty; // the client left; nobody reads an answer
+        }
+
+        var scoresByText = new float[texts.Count][];
+        for (int i = 0; i < slots.Length; i++)
+        {
+            var result = results[slots[i]];
+            if (result.Status != PredictionStatus.Ok)
+            {
+                context.Response.Headers.RetryAfter = limits.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Overloaded",
+                    detail: $"The inference queue is full. Retry after {limits.RetryAfterSeconds} second(s).");
+            }
+            scoresByText[i] = result.Scores!;
+        }
+        return new PredictionsResult(writer, scoresByText);
+    }
+
+    /// <summary>Keys every text and drops duplicates within the request: each distinct text is asked for once.</summary>
+    private static (List<PredictionItem> Items, int[] Slots) KeyTexts(string modelId, List<string> texts)
+    {
+        var items = new List<PredictionItem>(texts.Count);
+        var slots = new int[texts.Count];
+        var seen = new Dictionary<PredictionKey, int>(texts.Count);
+        for (int i = 0; i < texts.Count; i++)
+        {
+            var key = PredictionKey.Compute(modelId, texts[i]);
+            if (!seen.TryGetValue(key, out int slot))
+            {
+                slot = items.Count;
+                seen.Add(key, slot);
+                items.Add(new PredictionItem(key, texts[i]));
+            }
+            slots[i] = slot;
+        }
+        return (items, slots);
+    }
+
+    /// <summary>Reads the whole body (bounded) and parses it; null when it is over the size limit.</summary>
+    private static async Task<PredictRequestParse?> ReadBodyAsync(HttpContext context, ApiOptions limits)
+    {
+        if (context.Request.ContentLength > limits.MaxBodyBytes)
+        {
+            return null;
+        }
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = limits.MaxBodyBytes;
+        }
+
+        PipeReader body = context.Request.BodyReader;
+        ReadResult read;
+        try
+        {
+            read = await body.ReadAtLeastAsync(checked((int)limits.MaxBodyBytes + 1), context.RequestAborted);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+        try
+        {
+            return read.Buffer.Length > limits.MaxBodyBytes ? null : PredictRequestReader.Read(read.Buffer, limits);
+        }
+        finally
+        {
+            body.AdvanceTo(read.Buffer.End);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using Api.Apis;
+
+namespace Api.Hosting;
+
+/// <summary>The API's middleware and endpoints.</summary>
+public static class ApiApplicationExtensions
+{
+    public static WebApplication MapPredictionApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.UseSwaggerUI(options =>
+        {
+            options.RoutePrefix = "docs";
+            options.DocumentTitle = "Prediction API";
+            options.SwaggerEndpoint("/openapi/v1.json", "Prediction API v1");
+        });
+        app.MapHealthApi();
+        app.MapPredictApi();
+        return app;
+    }
+}

@@ -1,1 +1,0 @@
-namespace Grains.Interfaces; internal static class Placeholder { }

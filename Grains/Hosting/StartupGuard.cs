@@ -1,0 +1,32 @@
+using Grains.Inference.Model;
+using Grains.Inference.OnnxRuntime;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Grains.Hosting;
+
+/// <summary>
+/// Runs a host and turns the failures an operator can fix (no model, bad configuration, no ONNX Runtime)
+/// into one clear line on stderr and exit code 1, instead of a stack trace.
+/// </summary>
+public static class StartupGuard
+{
+    public static async Task<int> RunAsync(IHost host)
+    {
+        try
+        {
+            await host.RunAsync();
+            return 0;
+        }
+        catch (Exception e) when (Unwrap(e) is ModelLoadException or OptionsValidationException or OrtException or DllNotFoundException or FileNotFoundException)
+        {
+            await Console.Error.WriteLineAsync($"startup failed: {Unwrap(e).Message}");
+            return 1;
+        }
+    }
+
+    private static Exception Unwrap(Exception e) =>
+        e is AggregateException { InnerExceptions.Count: 1 } aggregate ? Unwrap(aggregate.InnerExceptions[0])
+        : e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? Unwrap(inner)
+        : e;
+}

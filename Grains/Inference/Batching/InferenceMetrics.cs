@@ -1,0 +1,29 @@
+using System.Diagnostics.Metrics;
+
+namespace Grains.Inference.Batching;
+
+/// <summary>Instruments of the batching inference path.</summary>
+public sealed class InferenceMetrics
+{
+    public const string MeterName = "PredictionCluster.Inference";
+
+    public InferenceMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        Batches = meter.CreateCounter<long>("inference.batches", "{batch}", "ONNX Runtime runs");
+        Inferences = meter.CreateCounter<long>("inference.texts", "{text}", "Texts run through the model");
+        Rejected = meter.CreateCounter<long>("inference.rejected", "{text}", "Texts refused because the queue was full");
+        Dropped = meter.CreateCounter<long>("inference.dropped", "{text}", "Texts dropped before their batch ran because the caller gave up");
+        BatchSize = meter.CreateHistogram<int>("inference.batch.size", "{text}", "Texts per batch");
+        BatchTokens = meter.CreateHistogram<int>("inference.batch.padded_tokens", "{token}", "Padded tokens per batch (rows x longest)");
+        BatchDuration = meter.CreateHistogram<double>("inference.batch.duration", "s", "Time of one ONNX Runtime run");
+    }
+
+    public Counter<long> Batches { get; }
+    public Counter<long> Inferences { get; }
+    public Counter<long> Rejected { get; }
+    public Counter<long> Dropped { get; }
+    public Histogram<int> BatchSize { get; }
+    public Histogram<int> BatchTokens { get; }
+    public Histogram<double> BatchDuration { get; }
+}

@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+using Grains.Inference.OnnxRuntime;
+
+namespace Grains.Inference.Batching;
+
+/// <summary>Dynamic batching and ONNX Runtime settings. Section <c>Inference</c>.</summary>
+public sealed class InferenceOptions
+{
+    public const string SectionName = "Inference";
+
+    /// <summary>Texts per batch at most.</summary>
+    [Range(1, 1024)]
+    public int MaxBatchSize { get; set; } = 32;
+
+    /// <summary>Padded tokens per batch at most (rows x longest row): bounds one run's cost and memory.</summary>
+    [Range(2, 1 << 20)]
+    public int MaxBatchTokens { get; set; } = 8192;
+
+    /// <summary>How long a batch waits for company once its first text arrived, when the queue runs dry.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>Texts waiting for a batch at most; beyond it callers are told "overloaded" at once.</summary>
+    [Range(1, 1_000_000)]
+    public int QueueCapacity { get; set; } = 2048;
+
+    /// <summary>Batches run at the same time, each on its own dedicated thread.</summary>
+    [Range(1, 64)]
+    public int Workers { get; set; } = 1;
+
+    /// <summary>ONNX Runtime intra-op threads per run; 0 lets ORT pick (one per core).</summary>
+    [Range(0, 256)]
+    public int IntraOpThreads { get; set; }
+
+    public OrtGraphOptimizationLevel GraphOptimization { get; set; } = OrtGraphOptimizationLevel.All;
+
+    public bool EnableMemoryArena { get; set; } = true;
+
+    /// <summary>The session settings these options describe.</summary>
+    public OrtSessionSettings ToSessionSettings() => new()
+    {
+        IntraOpThreads = IntraOpThreads,
+        InterOpThreads = 1,
+        GraphOptimization = GraphOptimization,
+        EnableMemoryArena = EnableMemoryArena,
+        EnableMemoryPattern = EnableMemoryArena,
+    };
+}

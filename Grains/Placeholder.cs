@@ -1,1 +1,0 @@
-namespace Grains; internal static class Placeholder { }

@@ -1,0 +1,36 @@
+using System.Diagnostics.Metrics;
+using Grains.Interfaces;
+
+namespace Grains.Prediction;
+
+/// <summary>Instruments of the prediction path: which tier answered, how many activations live.</summary>
+public sealed class PredictionMetrics
+{
+    public const string MeterName = "PredictionCluster.Prediction";
+
+    private static readonly KeyValuePair<string, object?>[] TierTags =
+    [
+        new("tier", "memory"),
+        new("tier", "storage"),
+        new("tier", "inference"),
+    ];
+
+    private readonly Counter<long> _predictions;
+    private readonly long[] _byTier = new long[3];
+
+    public PredictionMetrics(IMeterFactory meterFactory, ActivationTable activations)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _predictions = meter.CreateCounter<long>("predictions", "{prediction}", "Predictions answered, by the tier that answered");
+        meter.CreateObservableGauge("activations", () => activations.Count, "{activation}", "Live PredictionGrain activations");
+    }
+
+    /// <summary>Predictions answered by <paramref name="source"/> since start (tests, dashboards).</summary>
+    public long Count(PredictionSource source) => Interlocked.Read(ref _byTier[(int)source]);
+
+    public void Record(PredictionSource source)
+    {
+        Interlocked.Increment(ref _byTier[(int)source]);
+        _predictions.Add(1, TierTags[(int)source]);
+    }
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Sets up everything the tests need (redis-server, chromium, reference tokenizer and ONNX Runtime for
+# differential tests, the default and the DistilBERT-shaped benchmark models) and runs every test.
+# Ends with a line "N passed, N failed"; exits non-zero on any failure.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$root"
+scripts/setup.sh --test
+
+if [[ ! -s models/distilbert-bench/model.onnx ]]; then
+  echo "[test] building the DistilBERT-shaped benchmark model" >&2
+  /usr/bin/python3 tools/ModelBuilder/build_model.py distilbert --vocab-json .deps/data/bert-vocab.json --out models/distilbert-bench
+fi
+
+echo "[test] building" >&2
+dotnet build Cluster.sln -c Release --nologo --verbosity quiet -clp:ErrorsOnly
+
+mkdir -p artifacts
+log=artifacts/test-output.txt
+set +e
+dotnet test Tests/Tests.csproj -c Release --no-build --nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# dotnet test's summary: "Passed!  - Failed:     0, Passed:    57, Skipped:     0, Total:    57, ..."
+summary=$(grep -E '(Passed|Failed)! +- Failed: ' "$log" | tail -n 1)
+if [[ -z "$summary" ]]; then
+  echo "0 passed, 1 failed"
+  echo "[test] no test summary found (build or test host failure): see $log" >&2
+  exit 1
+fi
+failed=$(sed -E 's/.*Failed: *([0-9]+).*/\1/' <<<"$summary")
+passed=$(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$summary")
+skipped=$(sed -E 's/.*Skipped: *([0-9]+).*/\1/' <<<"$summary")
+echo "$passed passed, $failed failed, $skipped skipped"
+if [[ $status -ne 0 || $failed -ne 0 || $passed -eq 0 ]]; then
+  exit 1
+fi
