@@ -62,7 +62,7 @@ public sealed partial class InferenceGrain : IInferenceGrain, IHostedService, ID
         {
             // Full (or shutting down): say so now rather than make the caller wait behind the backlog.
             request.Release();
-            _metrics.Rejected.Add(1);
+            _metrics.RecordRejected();
             return ValueTask.FromResult<float[]?>(null);
         }
         return new ValueTask<float[]?>(request.Completion.Task);
@@ -153,7 +153,7 @@ public sealed partial class InferenceGrain : IInferenceGrain, IHostedService, ID
                 if (next.IsAbandoned)
                 {
                     reader.TryRead(out _);
-                    _metrics.Dropped.Add(1);
+                    _metrics.RecordDropped();
                     next.Release();
                     continue;
                 }

@@ -19,6 +19,8 @@ public sealed class InferenceMetrics
         BatchDuration = meter.CreateHistogram<double>("inference.batch.duration", "s", "Time of one ONNX Runtime run");
     }
 
+    private long _batchCount, _textCount, _rejectedCount, _droppedCount;
+
     public Counter<long> Batches { get; }
     public Counter<long> Inferences { get; }
     public Counter<long> Rejected { get; }
@@ -26,4 +28,33 @@ public sealed class InferenceMetrics
     public Histogram<int> BatchSize { get; }
     public Histogram<int> BatchTokens { get; }
     public Histogram<double> BatchDuration { get; }
+
+    /// <summary>Totals since start, for tests and the dashboard (instruments only publish to listeners).</summary>
+    public long BatchCount => Interlocked.Read(ref _batchCount);
+    public long TextCount => Interlocked.Read(ref _textCount);
+    public long RejectedCount => Interlocked.Read(ref _rejectedCount);
+    public long DroppedCount => Interlocked.Read(ref _droppedCount);
+
+    public void RecordBatch(int texts, int paddedTokens, double seconds)
+    {
+        Interlocked.Increment(ref _batchCount);
+        Interlocked.Add(ref _textCount, texts);
+        Batches.Add(1);
+        Inferences.Add(texts);
+        BatchSize.Record(texts);
+        BatchTokens.Record(paddedTokens);
+        BatchDuration.Record(seconds);
+    }
+
+    public void RecordRejected()
+    {
+        Interlocked.Increment(ref _rejectedCount);
+        Rejected.Add(1);
+    }
+
+    public void RecordDropped()
+    {
+        Interlocked.Increment(ref _droppedCount);
+        Dropped.Add(1);
+    }
 }

@@ -82,7 +82,7 @@ internal sealed class InferenceWorker
         {
             if (batch[i].IsAbandoned)
             {
-                _metrics.Dropped.Add(1);
+                _metrics.RecordDropped();
                 batch[i].Release();
                 continue;
             }
@@ -102,11 +102,7 @@ internal sealed class InferenceWorker
             Fill(batch, columns);
             long started = Stopwatch.GetTimestamp();
             _model.Run(_inputs, live, columns, _logits);
-            _metrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-            _metrics.Batches.Add(1);
-            _metrics.Inferences.Add(live);
-            _metrics.BatchSize.Record(live);
-            _metrics.BatchTokens.Record(live * columns);
+            _metrics.RecordBatch(live, live * columns, Stopwatch.GetElapsedTime(started).TotalSeconds);
 
             int labels = _model.LabelCount;
             for (int row = 0; row < live; row++)

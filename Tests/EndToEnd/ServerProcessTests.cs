@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Tests.Infrastructure;
+
+namespace Tests.EndToEnd;
+
+/// <summary>The service as a user runs it: its own process, real HTTP over loopback.</summary>
+public sealed class ServerProcessTests
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Server_StartedAsProcess_AnswersPredictHealthAndDocs()
+    {
+        await using var server = ServerProcess.Start($"--Model:Path={RepositoryPaths.DefaultModel}");
+        Assert.True(await server.WaitReadyAsync(StartTimeout), server.Output);
+        using var http = new HttpClient { BaseAddress = server.Address };
+
+        using var response = await http.PostAsJsonAsync("predict", new { text = new[] { "I love you.", "I hate you." } });
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var predictions = body.GetProperty("predictions");
+        Assert.Equal("POSITIVE", Top(predictions[0]));
+        Assert.Equal("NEGATIVE", Top(predictions[1]));
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("docs/index.html")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("health/live")).StatusCode);
+
+        Assert.Equal(0, await server.StopAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task Server_UnderLoadWhenStopped_FinishesInFlightRequestsAndExitsCleanly()
+    {
+        await using var server = ServerProcess.Start($"--Model:Path={RepositoryPaths.DefaultModel}");
+        Assert.True(await server.WaitReadyAsync(StartTimeout), server.Output);
+        using var http = new HttpClient { BaseAddress = server.Address };
+        var texts = Sst2.DevSentences.Take(128).ToArray();
+
+        var inFlight = Enumerable.Range(0, 8).Select(i => http.PostAsJsonAsync("predict", new { text = texts.Skip(i * 16).Take(16) })).ToArray();
+        await Task.Delay(20);
+        int exitCode = await server.StopAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, exitCode);
+        foreach (var request in inFlight)
+        {
+            // Each request either completed with an answer or was refused before it was accepted; none half-answered.
+            try
+            {
+                using var response = await request;
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+            catch (HttpRequestException)
+            {
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Server_MissingModel_ExitsNonZeroWithClearMessage()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), $"no-model-{Guid.NewGuid()}");
+        await using var server = ServerProcess.Start($"--Model:Path={missing}");
+
+        var watch = Stopwatch.StartNew();
+        while (!server.HasExited && watch.Elapsed < StartTimeout)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(server.HasExited, "the server must not start without a model");
+        Assert.NotEqual(0, server.ExitCode);
+        Assert.Contains("startup failed", server.Output);
+        Assert.Contains(missing, server.Output);
+    }
+
+    private static string Top(JsonElement prediction) =>
+        prediction.EnumerateArray().MaxBy(p => p.GetProperty("score").GetDouble()).GetProperty("label").GetString()!;
+}

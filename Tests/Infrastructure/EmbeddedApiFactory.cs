@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Tests.Infrastructure;
+
+/// <summary>The API in embedded mode over the default model, with per-fixture configuration on top.</summary>
+public class EmbeddedApiFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public EmbeddedApiFactory() : this(new Dictionary<string, string?>())
+    {
+    }
+
+    public EmbeddedApiFactory(IDictionary<string, string?> settings, string? modelPath = null)
+    {
+        _settings = new Dictionary<string, string?>(settings) { ["Model:Path"] = modelPath ?? RepositoryPaths.DefaultModel };
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+namespace Tests.Infrastructure;
+
+/// <summary>Where the repository's built artifacts live, found from the test assembly's location.</summary>
+public static class RepositoryPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>The default lexicon model built by scripts/setup.sh.</summary>
+    public static string DefaultModel => Path.Combine(Root, "models", "default");
+
+    /// <summary>The DistilBERT-shaped random-weight model built by test.sh.</summary>
+    public static string BenchmarkModel => Path.Combine(Root, "models", "distilbert-bench");
+
+    public static string Sst2Dev => Path.Combine(Root, "eval", "data", "sst2", "dev.tsv");
+
+    public static string Sst2Test => Path.Combine(Root, "eval", "data", "sst2", "test.tsv");
+
+    /// <summary>Node packages used as independent references (Hugging Face tokenizers, onnxruntime-node).</summary>
+    public static string ReferenceNodeModules => Path.Combine(Root, ".deps", "reference", "node_modules");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Cluster.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException($"No Cluster.sln above {AppContext.BaseDirectory}.");
+    }
+}
