@@ -1,0 +1,437 @@
+#!/usr/bin/python3
+"""Builds the sentiment models served by the API, in the Hugging Face ONNX export layout
+(model.onnx, vocab.txt, config.json). Run with Debian's /usr/bin/python3 (needs onnx + numpy).
+
+  build_model.py default    --vocab-json V --lexicon L --out DIR
+  build_model.py distilbert --vocab-json V --out DIR [--seed 42] [--layers 6]
+  build_model.py tune       --vocab-json V --lexicon L [--dev TSV]
+  build_model.py evaluate   --model-dir DIR --lexicon L [--dev TSV] [--test TSV]
+  build_model.py verify     --model-dir DIR [--lexicon L] [--dev TSV]   (runs check_model.js)
+
+See README.md.
+"""
+import argparse
+import itertools
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import onnx
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import bert_tokenizer  # noqa: E402
+import distilbert_model  # noqa: E402
+import lexicon_model  # noqa: E402
+
+DEFAULT_DEV = "/work/shared/data/sst2/dev.tsv"
+DEFAULT_TEST = "/work/shared/data/sst2/test.tsv"
+ID2LABEL = {"0": "NEGATIVE", "1": "POSITIVE"}
+LABEL2ID = {"NEGATIVE": 0, "POSITIVE": 1}
+
+
+# ----------------------------------------------------------------------------------------------
+# shared helpers
+# ----------------------------------------------------------------------------------------------
+
+def write_vocab(tokens, out_dir):
+    with open(os.path.join(out_dir, "vocab.txt"), "w", encoding="utf-8", newline="\n") as f:
+        for t in tokens:
+            f.write(t + "\n")
+
+
+def read_vocab_txt(path):
+    with open(path, encoding="utf-8") as f:
+        tokens = f.read().split("\n")
+    if tokens and tokens[-1] == "":
+        tokens.pop()
+    return tokens
+
+
+def base_config(layers=6):
+    return {
+        "activation": "gelu",
+        "architectures": ["DistilBertForSequenceClassification"],
+        "attention_dropout": 0.1,
+        "dim": 768,
+        "dropout": 0.1,
+        "finetuning_task": "sst-2",
+        "hidden_dim": 3072,
+        "id2label": ID2LABEL,
+        "initializer_range": 0.02,
+        "label2id": LABEL2ID,
+        "max_position_embeddings": 512,
+        "model_type": "distilbert",
+        "n_heads": 12,
+        "n_layers": layers,
+        "output_past": True,
+        "pad_token_id": 0,
+        "qa_dropout": 0.1,
+        "seq_classif_dropout": 0.2,
+        "sinusoidal_pos_embds": False,
+        "tie_weights_": True,
+        "vocab_size": 30522,
+    }
+
+
+def write_config(cfg, out_dir):
+    with open(os.path.join(out_dir, "config.json"), "w", encoding="utf-8", newline="\n") as f:
+        json.dump(cfg, f, indent=2, sort_keys=True)
+        f.write("\n")
+
+
+def save_model(model, out_dir):
+    onnx.checker.check_model(model)
+    data = model.SerializeToString()
+    tmp = os.path.join(out_dir, "model.onnx.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, os.path.join(out_dir, "model.onnx"))
+    return data
+
+
+def read_tsv(path):
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split("\t")
+        si, li = header.index("sentence"), header.index("label")
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) > max(si, li):
+                rows.append((parts[si], int(parts[li])))
+    return rows
+
+
+def pad_batch(seqs, pad_to=None):
+    S = pad_to or max(len(s) for s in seqs)
+    ids = np.zeros((len(seqs), S), np.int64)
+    mask = np.zeros((len(seqs), S), np.int64)
+    for i, s in enumerate(seqs):
+        ids[i, :len(s)] = s
+        mask[i, :len(s)] = 1
+    return ids, mask
+
+
+def sha256(data):
+    import hashlib
+    return hashlib.sha256(data).hexdigest()
+
+
+# ----------------------------------------------------------------------------------------------
+# default (lexicon) model
+# ----------------------------------------------------------------------------------------------
+
+def load_lexicon_setup(tokens, lexicon_path, params):
+    tok = bert_tokenizer.BertTokenizer(tokens)
+    lex = lexicon_model.read_lexicon(lexicon_path)
+    words = lexicon_model.inflect(lex) if params["lexicon_s"] else lex
+    return tok, lex, lexicon_model.build_tables(tok, words)
+
+
+def default_config(params, n_words):
+    cfg = base_config()
+    cfg["sentiment_model"] = {
+        "kind": "vader-lexicon",
+        "description": ("Not a transformer: a VADER-lexicon sentiment classifier expressed as an ONNX "
+                        "graph over BERT WordPiece ids, with the inputs/outputs of "
+                        "distilbert-base-uncased-finetuned-sst-2-english. Built by "
+                        "tools/ModelBuilder/build_model.py default."),
+        "lexicon_words": n_words,
+        "parameters": params,
+    }
+    return cfg
+
+
+def cmd_default(a):
+    t0 = time.time()
+    tokens = bert_tokenizer.load_vocab_json(a.vocab_json)
+    params = dict(lexicon_model.TUNED)
+    _, _, T = load_lexicon_setup(tokens, a.lexicon, params)
+    os.makedirs(a.out, exist_ok=True)
+    data = save_model(lexicon_model.build_graph(T, params), a.out)
+    write_vocab(tokens, a.out)
+    write_config(default_config(params, T["n_words"]), a.out)
+    print(f"default model -> {a.out} ({len(data)} bytes, sha256 {sha256(data)[:16]}, "
+          f"{T['n_words']} lexicon words, {time.time() - t0:.1f}s)")
+
+
+def encode_rows(tok, rows):
+    return [tok.encode(s) for s, _ in rows]
+
+
+def batched_forward(fn, seqs, batch=128):
+    out = []
+    for i in range(0, len(seqs), batch):
+        ids, mask = pad_batch(seqs[i:i + batch])
+        out.append(fn(ids, mask))
+    return np.concatenate(out, axis=0)
+
+
+def tune_grid():
+    return {
+        "neg_window": [2, 3, 4, 5, 6, 7],
+        "neg_mult": [-1.0, -0.74, -0.5, 0.0],
+        "neg_stop": [0, 1],
+        "but_before": [0.25, 0.5, 1.0],
+        "but_after": [1.0, 1.5],
+        "boost": [0.25, 0.5],
+        "neg_weight": [1.0, 1.25, 1.5, 1.75, 2.0],
+        "like_rule": [0, 1],
+        "neg_self": [0, 1],
+        "lexicon_s": [0, 1],
+    }
+
+
+def best_threshold(c, y):
+    """Threshold t on the compound score (predict positive iff c > t) maximising accuracy;
+    ties broken towards |t| small. Returns (accuracy, t)."""
+    order = np.argsort(c, kind="stable")
+    cs, ys = c[order].astype(np.float64), y[order]
+    n = len(cs)
+    # predicting positive for indices >= k (k = 0..n): correct = negatives below k + positives from k
+    neg_below = np.concatenate([[0], np.cumsum(ys == 0)])
+    pos_from = np.concatenate([np.cumsum((ys == 1)[::-1])[::-1], [0]])
+    correct = neg_below + pos_from
+    best, best_t = -1, 0.0
+    for k in range(n + 1):
+        if 0 < k < n and cs[k] - cs[k - 1] < 1e-3:
+            continue  # do not split (nearly) equal scores: keep a margin around the threshold
+        if k == 0:
+            t = cs[0] - 0.01
+        elif k == n:
+            t = cs[-1] + 0.01
+        else:
+            t = (cs[k - 1] + cs[k]) / 2.0
+        if correct[k] > best or (correct[k] == best and abs(t) < abs(best_t)):
+            best, best_t = correct[k], t
+    return best / n, best_t
+
+
+def calibrate_scale(c, y, t):
+    """Scale minimising dev log-loss of softmax([-z, z]) with z = scale * (c - t)."""
+    best = None
+    for scale in np.round(np.arange(0.25, 10.001, 0.05), 2):
+        z = 2.0 * scale * (c.astype(np.float64) - t)
+        nll = np.mean(np.logaddexp(0.0, -z) * (y == 1) + np.logaddexp(0.0, z) * (y == 0))
+        if best is None or nll < best[0] - 1e-12:
+            best = (nll, float(scale))
+    return best[1], best[0]
+
+
+def cmd_tune(a):
+    t0 = time.time()
+    tokens = bert_tokenizer.load_vocab_json(a.vocab_json)
+    rows = read_tsv(a.dev)
+    y = np.array([l for _, l in rows])
+    grid = tune_grid()
+    keys = sorted(grid)
+    results = []
+    base = dict(lexicon_model.TUNED)
+    feats = {}
+    for lexicon_s in grid["lexicon_s"]:
+        tok, _, T = load_lexicon_setup(tokens, a.lexicon, {"lexicon_s": lexicon_s})
+        ids, mask = pad_batch(encode_rows(tok, rows))
+        feats[lexicon_s] = lexicon_model.features(ids, mask, T)
+    for combo in itertools.product(*(grid[k] for k in keys)):
+        p = dict(base)
+        p.update(dict(zip(keys, combo)))
+        if p["neg_window"] < 2 and p["neg_stop"] == 1:
+            continue  # neg_stop has no effect with a 1-token window
+        s = lexicon_model.combine(feats[p["lexicon_s"]], p, return_score=True)
+        c = s / np.sqrt(s * s + np.float32(p["alpha"]))
+        acc, t = best_threshold(c, y)
+        results.append((acc, -abs(t), combo, t))
+    # Best accuracy; ties: threshold closest to 0, then the grid order (deterministic).
+    results.sort(key=lambda r: (-r[0], -r[1]))
+    print(f"{len(results)} configurations evaluated on {len(rows)} dev sentences in {time.time() - t0:.1f}s")
+    print("top configurations (dev accuracy):")
+    for acc, _, combo, t in results[:10]:
+        print(f"  {acc:.4f}  threshold={t:+.4f}  " + ", ".join(f"{k}={v}" for k, v in zip(keys, combo)))
+    acc, _, combo, t = results[0]
+    p = dict(base)
+    p.update(dict(zip(keys, combo)))
+    F = feats[p["lexicon_s"]]
+    s = lexicon_model.combine(F, p, return_score=True)
+    c = s / np.sqrt(s * s + np.float32(p["alpha"]))
+    scale, nll = calibrate_scale(c, y, t)
+    p["scale"] = scale
+    p["bias"] = float(np.float32(-scale * t))
+    logits = lexicon_model.combine(F, p)
+    acc2 = float(np.mean(logits.argmax(axis=1) == y))
+    print(f"best: dev accuracy {acc2:.4f} (dev log-loss {nll:.4f})")
+    print("TUNED = " + json.dumps({k: p[k] for k in sorted(p)}))
+    if acc2 != acc:
+        print(f"note: accuracy after rounding the bias is {acc2:.4f} vs {acc:.4f}")
+
+
+def vader_sum_baseline(lex, rows):
+    """Plain VADER lexicon sum over the (already tokenised) words; positive iff sum > 0."""
+    y = np.array([l for _, l in rows])
+    pred = np.array([1 if sum(lex.get(w, 0.0) for w in s.lower().split()) > 0 else 0 for s, _ in rows])
+    return float(np.mean(pred == y))
+
+
+def load_default_dir(model_dir, lexicon_path):
+    tokens = read_vocab_txt(os.path.join(model_dir, "vocab.txt"))
+    with open(os.path.join(model_dir, "config.json"), encoding="utf-8") as f:
+        cfg = json.load(f)
+    if cfg.get("sentiment_model", {}).get("kind") != "vader-lexicon":
+        raise SystemExit(f"{model_dir} is not a default (vader-lexicon) model")
+    params = cfg["sentiment_model"]["parameters"]
+    tok, lex, T = load_lexicon_setup(tokens, lexicon_path, params)
+    # The numpy forward uses tables rebuilt from vocab.txt + lexicon + config parameters; make sure
+    # that they describe exactly the model.onnx on disk.
+    rebuilt = lexicon_model.build_graph(T, params).SerializeToString()
+    with open(os.path.join(model_dir, "model.onnx"), "rb") as f:
+        if f.read() != rebuilt:
+            raise SystemExit(f"{model_dir}/model.onnx differs from the graph rebuilt from its config "
+                             "(different lexicon or builder version?)")
+    return tok, lex, T, params
+
+
+def cmd_evaluate(a):
+    tok, lex, T, params = load_default_dir(a.model_dir, a.lexicon)
+    fn = lambda ids, mask: lexicon_model.forward(ids, mask, T, params)
+    for name, path in (("dev", a.dev), ("test", a.test)):
+        if not path or not os.path.exists(path):
+            continue
+        rows = read_tsv(path)
+        y = np.array([l for _, l in rows])
+        logits = batched_forward(fn, encode_rows(tok, rows))
+        pred = logits.argmax(axis=1)
+        prob = 1.0 / (1.0 + np.exp(-(logits[:, 1] - logits[:, 0])))
+        nll = -np.mean(np.log(np.where(y == 1, prob, 1.0 - prob)))
+        print(f"{name}: accuracy {np.mean(pred == y):.4f} ({int(np.sum(pred == y))}/{len(y)}), "
+              f"log-loss {nll:.4f}, P(positive) range {prob.min():.3f}..{prob.max():.3f}; "
+              f"plain VADER lexicon-sum baseline {vader_sum_baseline(lex, rows):.4f}")
+    for text in ("I hate you.", "I love you.", "It is not good.", "It's not bad at all, but boring."):
+        logit = fn(*pad_batch([tok.encode(text)]))[0]
+        p = np.exp(logit - logit.max())
+        p = p / p.sum()
+        print(f"  {text!r}: NEGATIVE {p[0]:.3f} POSITIVE {p[1]:.3f}")
+
+
+# ----------------------------------------------------------------------------------------------
+# distilbert benchmark model
+# ----------------------------------------------------------------------------------------------
+
+def cmd_distilbert(a):
+    t0 = time.time()
+    tokens = bert_tokenizer.load_vocab_json(a.vocab_json)
+    os.makedirs(a.out, exist_ok=True)
+    W = distilbert_model.init_weights(a.seed, a.layers)
+    data = save_model(distilbert_model.build_graph(W, a.layers), a.out)
+    write_vocab(tokens, a.out)
+    cfg = base_config(a.layers)
+    cfg["sentiment_model"] = {
+        "kind": "distilbert-random",
+        "description": ("DistilBertForSequenceClassification architecture with seeded random "
+                        "normal(0, 0.02) weights: for benchmarks and plumbing tests; its "
+                        "predictions are meaningless. Built by tools/ModelBuilder/build_model.py distilbert."),
+        "seed": a.seed,
+    }
+    write_config(cfg, a.out)
+    print(f"distilbert model ({a.layers} layers, seed {a.seed}) -> {a.out} ({len(data)} bytes, "
+          f"sha256 {sha256(data)[:16]}, {time.time() - t0:.1f}s)")
+
+
+# ----------------------------------------------------------------------------------------------
+# verification against ONNX Runtime (onnxruntime-node)
+# ----------------------------------------------------------------------------------------------
+
+def default_cases(tok, T, params, dev_path):
+    rows = read_tsv(dev_path)
+    texts = [s for s, _ in rows] + ["I hate you.", "I love you.", "i do n't like it , but the cast is great .",
+                                    "Unfunny and not very good.", ""]
+    seqs = [tok.encode(s) for s in texts]
+    rng = np.random.default_rng(0)
+    order = rng.permutation(len(seqs))
+    batches = []
+    for i in range(0, len(order), 32):
+        idx = order[i:i + 32]
+        ids, mask = pad_batch([seqs[j] for j in idx])
+        logits = lexicon_model.forward(ids, mask, T, params)
+        batches.append({"ids": ids.tolist(), "mask": mask.tolist(), "expected": logits.tolist(),
+                        "rows": idx.tolist()})
+    return {"batches": batches, "unpadded_check_batches": list(range(len(batches)))}
+
+
+def distilbert_cases(W, layers, seed=7):
+    rng = np.random.default_rng(seed)
+    batches = []
+    for B, S in ((1, 1), (3, 9), (4, 33), (2, 128)):
+        lens = [S] + [int(rng.integers(1, S + 1)) for _ in range(B - 1)]
+        seqs = [[101] + [int(x) for x in rng.integers(999, 30522, L)][: max(L - 2, 0)] + [102]
+                for L in lens]
+        seqs = [s[:max(L, 1)] for s, L in zip(seqs, lens)]
+        ids, mask = pad_batch(seqs, pad_to=S)
+        logits = distilbert_model.forward(W, ids, mask, layers)
+        batches.append({"ids": ids.tolist(), "mask": mask.tolist(), "expected": logits.tolist()})
+    return {"batches": batches, "unpadded_check_batches": list(range(len(batches)))}
+
+
+def cmd_verify(a):
+    with open(os.path.join(a.model_dir, "config.json"), encoding="utf-8") as f:
+        cfg = json.load(f)
+    kind = cfg.get("sentiment_model", {}).get("kind")
+    if kind == "vader-lexicon":
+        tok, _, T, params = load_default_dir(a.model_dir, a.lexicon)
+        cases = default_cases(tok, T, params, a.dev)
+    elif kind == "distilbert-random":
+        layers, seed = cfg["n_layers"], cfg["sentiment_model"]["seed"]
+        W = distilbert_model.init_weights(seed, layers)
+        data = distilbert_model.build_graph(W, layers).SerializeToString()
+        with open(os.path.join(a.model_dir, "model.onnx"), "rb") as f:
+            if f.read() != data:
+                raise SystemExit("model.onnx differs from the rebuilt graph")
+        cases = distilbert_cases(W, layers)
+    else:
+        raise SystemExit(f"unknown model kind {kind!r}")
+    cases["tolerance"] = a.tolerance
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "cases.json")
+        with open(path, "w") as f:
+            json.dump(cases, f)
+        cmd = ["node", os.path.join(HERE, "check_model.js"), os.path.join(a.model_dir, "model.onnx"), path]
+        print("+ " + " ".join(cmd), flush=True)
+        sys.exit(subprocess.call(cmd))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("default", help="build the lexicon model")
+    p.add_argument("--vocab-json", required=True)
+    p.add_argument("--lexicon", required=True)
+    p.add_argument("--out", required=True)
+    p = sub.add_parser("distilbert", help="build the DistilBERT-shaped random-weight model")
+    p.add_argument("--vocab-json", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--layers", type=int, default=6)
+    p = sub.add_parser("tune", help="grid-search the lexicon model parameters on dev")
+    p.add_argument("--vocab-json", required=True)
+    p.add_argument("--lexicon", required=True)
+    p.add_argument("--dev", default=DEFAULT_DEV)
+    p = sub.add_parser("evaluate", help="dev/test accuracy of a built default model")
+    p.add_argument("--model-dir", required=True)
+    p.add_argument("--lexicon", required=True)
+    p.add_argument("--dev", default=DEFAULT_DEV)
+    p.add_argument("--test", default=DEFAULT_TEST)
+    p = sub.add_parser("verify", help="compare ONNX Runtime (node) with the numpy forward pass")
+    p.add_argument("--model-dir", required=True)
+    p.add_argument("--lexicon", default=os.path.join(HERE, "..", "..", ".deps", "data", "vader_lexicon.txt"))
+    p.add_argument("--dev", default=DEFAULT_DEV)
+    p.add_argument("--tolerance", type=float, default=1e-4)
+    a = ap.parse_args()
+    {"default": cmd_default, "distilbert": cmd_distilbert, "tune": cmd_tune,
+     "evaluate": cmd_evaluate, "verify": cmd_verify}[a.cmd](a)
+
+
+if __name__ == "__main__":
+    main()
