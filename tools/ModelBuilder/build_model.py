@@ -29,8 +29,9 @@ import bert_tokenizer  # noqa: E402
 import distilbert_model  # noqa: E402
 import lexicon_model  # noqa: E402
 
-DEFAULT_DEV = "/work/shared/data/sst2/dev.tsv"
-DEFAULT_TEST = "/work/shared/data/sst2/test.tsv"
+REPO = os.path.dirname(os.path.dirname(HERE))
+DEFAULT_DEV = os.path.join(REPO, "eval", "data", "sst2", "dev.tsv")
+DEFAULT_TEST = os.path.join(REPO, "eval", "data", "sst2", "test.tsv")
 ID2LABEL = {"0": "NEGATIVE", "1": "POSITIVE"}
 LABEL2ID = {"NEGATIVE": 0, "POSITIVE": 1}
 
