@@ -64,6 +64,19 @@ public sealed class WordPieceTokenizerLoadingTests : IDisposable
         Assert.Equal(6, tokenizer.VocabularySize);
     }
 
+    [Fact]
+    public void Encode_AstralCharacters_WordLimitCountsCharactersNotUtf16Units()
+    {
+        // 60 mathematical fraktur letters are 120 UTF-16 units but 60 characters: under the 100-character limit.
+        string path = Write("[PAD]\n[UNK]\n[CLS]\n[SEP]\n\U0001D518\n##\U0001D518\n");
+        WordPieceTokenizer tokenizer = WordPieceTokenizer.FromVocabularyFile(path);
+
+        IReadOnlyList<string> pieces = tokenizer.Tokenize(string.Concat(Enumerable.Repeat("\U0001D518", 60)));
+        Assert.Equal(60, pieces.Count);
+        Assert.Equal(["\U0001D518", "##\U0001D518"], pieces.Take(2));
+        Assert.Equal(["[UNK]"], tokenizer.Tokenize(string.Concat(Enumerable.Repeat("\U0001D518", 101))));
+    }
+
     private string Write(string content)
     {
         string path = Path.Combine(_directory, Guid.NewGuid().ToString("N") + ".txt");
