@@ -9,7 +9,7 @@ public sealed class OverloadTests
     [Fact]
     public async Task Predict_InferenceQueueFull_503WithRetryAfterFast()
     {
-        await using var factory = new EmbeddedApiFactory(new Dictionary<string, string?>
+        await using var factory = EmbeddedApiFactory.With(new Dictionary<string, string?>
         {
             ["Inference:QueueCapacity"] = "1",
             ["Inference:MaxBatchSize"] = "1",

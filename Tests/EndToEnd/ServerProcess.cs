@@ -35,7 +35,7 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         get
         {
-            string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+            string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
             return Path.Combine(RepositoryPaths.Root, "Api", "bin", configuration, "net10.0", "Api.dll");
         }
     }

@@ -11,7 +11,7 @@ public sealed class ActivationTableTests
     public async Task Activate_PastCapacity_CollectsLeastRecentAndStaysBounded()
     {
         const int capacity = 200;
-        await using var factory = new EmbeddedApiFactory(new Dictionary<string, string?> { ["Activations:MaxCount"] = capacity.ToString() });
+        await using var factory = EmbeddedApiFactory.With(new Dictionary<string, string?> { ["Activations:MaxCount"] = capacity.ToString() });
         var silo = factory.Services.GetRequiredService<IPredictionSilo>();
         var table = factory.Services.GetRequiredService<ActivationTable>();
 
@@ -30,7 +30,7 @@ public sealed class ActivationTableTests
     [Fact]
     public async Task PredictAsync_AfterActivationCollected_ComesBackFromStorageWithoutInference()
     {
-        await using var factory = new EmbeddedApiFactory(new Dictionary<string, string?> { ["Activations:MaxCount"] = "10" });
+        await using var factory = EmbeddedApiFactory.With(new Dictionary<string, string?> { ["Activations:MaxCount"] = "10" });
         var silo = factory.Services.GetRequiredService<IPredictionSilo>();
         var table = factory.Services.GetRequiredService<ActivationTable>();
         var first = new PredictionItem(PredictionKey.Compute(silo.Model.ModelId, "remember me"), "remember me");

