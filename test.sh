@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets up everything the tests need (redis-server, chromium, reference tokenizer and ONNX Runtime for
+# Sets up everything the tests need (redis-server, reference tokenizer and ONNX Runtime for
 # differential tests, the default and the DistilBERT-shaped benchmark models) and runs every test.
 # Ends with a line "N passed, N failed"; exits non-zero on any failure.
 set -euo pipefail
@@ -22,16 +22,16 @@ dotnet test Tests/Tests.csproj -c Release --no-build --nologo --logger "console;
 status=${PIPESTATUS[0]}
 set -e
 
-# dotnet test's summary: "Passed!  - Failed:     0, Passed:    57, Skipped:     0, Total:    57, ..."
-summary=$(grep -E '(Passed|Failed)! +- Failed: ' "$log" | tail -n 1)
-if [[ -z "$summary" ]]; then
+# dotnet test's closing block: "Total tests: 175", "     Passed: 175", "     Failed: 2", "    Skipped: 1".
+count() { grep -E "^ +$1: +[0-9]+ *$" "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
+if ! grep -qE '^Total tests: +[0-9]+' "$log"; then
   echo "0 passed, 1 failed"
   echo "[test] no test summary found (build or test host failure): see $log" >&2
   exit 1
 fi
-failed=$(sed -E 's/.*Failed: *([0-9]+).*/\1/' <<<"$summary")
-passed=$(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$summary")
-skipped=$(sed -E 's/.*Skipped: *([0-9]+).*/\1/' <<<"$summary")
+passed=$(count Passed)
+failed=$(count Failed)
+skipped=$(count Skipped)
 echo "$passed passed, $failed failed, $skipped skipped"
 if [[ $status -ne 0 || $failed -ne 0 || $passed -eq 0 ]]; then
   exit 1

