@@ -6,8 +6,6 @@ using Grains.Prediction;
 using Grains.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Grains.Hosting;
 
@@ -25,15 +23,9 @@ public static class SiloServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<MemoryStoreOptions>().Bind(configuration.GetSection(MemoryStoreOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddSingleton(static sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<ModelOptions>>().Value;
-            string root = Path.Combine(sp.GetRequiredService<IHostEnvironment>().ContentRootPath, options.Path);
-            var directory = ModelDirectory.Open(root, options.MaxTokens);
-            return SentimentModel.Load(directory, sp.GetRequiredService<IOptions<InferenceOptions>>().Value.ToSessionSettings(), options.OnnxRuntimePath);
-        });
+        services.AddSingleton(SiloModelFactory.Create);
         services.AddSingleton<SiloReadiness>();
-        // Registration order is start order: the model loads before inference workers start.
+        // Hosted services start in registration order: the warm-up runs before inference workers start.
         services.AddHostedService<SiloStartup>();
 
         services.AddMetrics();

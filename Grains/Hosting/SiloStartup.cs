@@ -6,19 +6,19 @@ using Microsoft.Extensions.Logging;
 namespace Grains.Hosting;
 
 /// <summary>
-/// Loads the model before the server listens (a missing or corrupt model stops startup), warms it up
-/// so the first request does not pay for ORT's lazy initialisation, then reports ready.
+/// Warms the model up before the server listens, so the first request does not pay for ORT's lazy
+/// initialisation, then reports ready. (The model itself loads when the host resolves its services:
+/// a missing or corrupt model stops startup before this runs.)
 /// </summary>
-public sealed partial class SiloStartup(IServiceProvider services, SiloReadiness readiness, IHostApplicationLifetime lifetime, ILogger<SiloStartup> logger) : IHostedService
+public sealed partial class SiloStartup(SentimentModel model, SiloReadiness readiness, IHostApplicationLifetime lifetime, ILogger<SiloStartup> logger) : IHostedService
 {
     private const string WarmupText = "warm up the model with a sentence of ordinary length before serving";
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         long started = Stopwatch.GetTimestamp();
-        var model = (SentimentModel)services.GetService(typeof(SentimentModel))!;
         Warmup(model);
-        LogLoaded(model.Directory.Root, model.Descriptor.ModelId, string.Join(", ", model.Descriptor.Labels), model.MaxTokens, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        LogWarmedUp(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         lifetime.ApplicationStopping.Register(readiness.MarkDraining);
         readiness.MarkReady();
         return Task.CompletedTask;
@@ -38,6 +38,6 @@ public sealed partial class SiloStartup(IServiceProvider services, SiloReadiness
         model.Run(inputs, rows, columns, new float[rows * model.LabelCount]);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Path} loaded (id {ModelId}, labels {Labels}, max {MaxTokens} tokens) and warmed up in {ElapsedMs:F0} ms")]
-    private partial void LogLoaded(string path, string modelId, string labels, int maxTokens, double elapsedMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model warmed up in {ElapsedMs:F0} ms; ready")]
+    private partial void LogWarmedUp(double elapsedMs);
 }

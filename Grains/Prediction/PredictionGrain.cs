@@ -20,8 +20,9 @@ internal sealed class PredictionGrain(PredictionKey key)
     public bool IsQuiescent => Volatile.Read(ref _pending) is null;
 
     /// <summary>
-    /// Looks at the state: returns the scores if present; otherwise the pending computation, with
-    /// <paramref name="owner"/> true when this caller created it and must drive it to completion.
+    /// Looks at the state: returns the scores if present; otherwise the pending computation, already joined
+    /// (the caller must wait on it), with <paramref name="owner"/> true when this caller created it and must
+    /// drive it to completion.
     /// </summary>
     public float[]? Resolve(out PendingPrediction? pending, out bool owner)
     {
@@ -34,9 +35,11 @@ internal sealed class PredictionGrain(PredictionKey key)
             {
                 return _scores;
             }
-            if (_pending is null)
+            if (_pending is null || !_pending.TryJoin())
             {
+                // Nothing in flight, or only a computation every caller abandoned: start afresh.
                 _pending = new PendingPrediction();
+                _pending.TryJoin();
                 owner = true;
             }
             pending = _pending;

@@ -1,0 +1,30 @@
+using System.Diagnostics;
+using Grains.Inference.Batching;
+using Grains.Inference.Model;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Grains.Hosting;
+
+/// <summary>Creates the silo's <see cref="SentimentModel"/> from configuration, once, when the host starts.</summary>
+internal static partial class SiloModelFactory
+{
+    public static SentimentModel Create(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<ModelOptions>>().Value;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SentimentModel));
+        long started = Stopwatch.GetTimestamp();
+
+        string root = Path.Combine(services.GetRequiredService<IHostEnvironment>().ContentRootPath, options.Path);
+        var directory = ModelDirectory.Open(root, options.MaxTokens);
+        var model = SentimentModel.Load(directory, services.GetRequiredService<IOptions<InferenceOptions>>().Value.ToSessionSettings(), options.OnnxRuntimePath);
+
+        LogLoaded(logger, directory.Root, directory.ModelId, string.Join(", ", directory.Config.Labels), directory.MaxTokens, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return model;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Path} loaded (id {ModelId}, labels {Labels}, max {MaxTokens} tokens) in {ElapsedMs:F0} ms")]
+    private static partial void LogLoaded(ILogger logger, string path, string modelId, string labels, int maxTokens, double elapsedMs);
+}
