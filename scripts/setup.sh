@@ -71,7 +71,7 @@ if ((want_test)); then
     mkdir -p "$ref"
     [[ -f "$ref/package.json" ]] || echo '{"name":"reference","private":true}' > "$ref/package.json"
     log "npm install reference packages"
-    (cd "$ref" && npm install --silent --no-audit --no-fund --ignore-scripts @huggingface/tokenizers onnxruntime-common@1.30.0 >/dev/null 2>&1)
+    (cd "$ref" && npm install --silent --no-audit --no-fund --ignore-scripts @huggingface/tokenizers@0.2.0 onnxruntime-common@1.30.0 >/dev/null 2>&1)
   fi
   if [[ ! -f "$ref/onnxruntime-node/dist/index.js" ]]; then
     mkdir -p "$ref/onnxruntime-node"
