@@ -79,11 +79,11 @@ public sealed unsafe class OrtResourceTests(OrtTestModel model, ITestOutputHelpe
             NativeMethods.VerifySuccess(NativeMethods.CreateEnv(2, logId, &env));
         }
 
-        new OrtEnvHandle(env).Dispose();
+        OrtHandle.Env(env).Dispose();
 
         IntPtr memoryInfo;
         NativeMethods.VerifySuccess(NativeMethods.CreateCpuMemoryInfo(0, 0, &memoryInfo));
-        new OrtMemoryInfoHandle(memoryInfo).Dispose();
+        OrtHandle.MemoryInfo(memoryInfo).Dispose();
 
         using var session = OrtInferenceSession.Open(model.ModelPath, new OrtSessionSettings());
         var runner = session.CreateRunner(OrtTestModel.InputNames, "logits");

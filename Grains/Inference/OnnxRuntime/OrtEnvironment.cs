@@ -15,7 +15,7 @@ internal sealed unsafe class OrtEnvironment
     private static readonly Lock Gate = new();
     private static volatile OrtEnvironment? shared;
 
-    private OrtEnvironment(OrtEnvHandle env, OrtMemoryInfoHandle cpuMemory)
+    private OrtEnvironment(OrtHandle env, OrtHandle cpuMemory)
     {
         Env = env;
         CpuMemory = cpuMemory;
@@ -41,9 +41,9 @@ internal sealed unsafe class OrtEnvironment
         }
     }
 
-    public OrtEnvHandle Env { get; }
+    public OrtHandle Env { get; }
 
-    public OrtMemoryInfoHandle CpuMemory { get; }
+    public OrtHandle CpuMemory { get; }
 
     private static OrtEnvironment Create()
     {
@@ -55,9 +55,9 @@ internal sealed unsafe class OrtEnvironment
             NativeMethods.VerifySuccess(NativeMethods.CreateEnv(LogLevelWarning, logId, &env));
         }
 
-        var envHandle = new OrtEnvHandle(env);
+        var envHandle = OrtHandle.Env(env);
         IntPtr memoryInfo;
         NativeMethods.VerifySuccess(NativeMethods.CreateCpuMemoryInfo(ArenaAllocator, MemTypeDefault, &memoryInfo));
-        return new OrtEnvironment(envHandle, new OrtMemoryInfoHandle(memoryInfo));
+        return new OrtEnvironment(envHandle, OrtHandle.MemoryInfo(memoryInfo));
     }
 }

@@ -3,90 +3,50 @@ using System.Runtime.InteropServices;
 namespace Grains.Inference.OnnxRuntime;
 
 /// <summary>
-/// Base for every SafeHandle that owns an ONNX Runtime object: null is invalid, and the concrete type supplies the
-/// matching <c>Release*</c> call. SafeHandle's ref count keeps the native object alive while a call is using it,
-/// even if another thread disposes the owner meanwhile.
+/// Owns one ONNX Runtime object and the <c>Release*</c> function that frees it; null is invalid.
+/// SafeHandle's ref count keeps the native object alive while a call is using it, even if another
+/// thread disposes the owner meanwhile. Create through the factory named for the object's kind.
 /// </summary>
-internal abstract class OrtHandle : SafeHandle
+internal sealed unsafe class OrtHandle : SafeHandle
 {
-    protected OrtHandle(IntPtr handle)
+    private readonly delegate* unmanaged<IntPtr, void> _release;
+
+    private OrtHandle(IntPtr handle, delegate* unmanaged<IntPtr, void> release)
         : base(IntPtr.Zero, ownsHandle: true)
     {
+        _release = release;
         SetHandle(handle);
     }
 
     public override bool IsInvalid => handle == IntPtr.Zero;
-}
 
-/// <summary>Owns an <c>OrtEnv</c>.</summary>
-internal sealed unsafe class OrtEnvHandle(IntPtr handle) : OrtHandle(handle)
-{
+    /// <summary>An <c>OrtEnv</c>.</summary>
+    public static OrtHandle Env(IntPtr handle) => new(handle, NativeMethods.ReleaseEnv);
+
+    /// <summary>An <c>OrtSessionOptions</c>; only needed until the session is created.</summary>
+    public static OrtHandle SessionOptions(IntPtr handle) => new(handle, NativeMethods.ReleaseSessionOptions);
+
+    /// <summary>An <c>OrtSession</c> (and with it the session's thread pools and arena).</summary>
+    public static OrtHandle Session(IntPtr handle) => new(handle, NativeMethods.ReleaseSession);
+
+    /// <summary>An <c>OrtMemoryInfo</c>.</summary>
+    public static OrtHandle MemoryInfo(IntPtr handle) => new(handle, NativeMethods.ReleaseMemoryInfo);
+
+    /// <summary>
+    /// An <c>OrtValue</c>. For tensors wrapping caller memory, releasing it does not free that memory; the
+    /// caller's buffer must stay pinned until this handle is released.
+    /// </summary>
+    public static OrtHandle Value(IntPtr handle) => new(handle, NativeMethods.ReleaseValue);
+
+    /// <summary>An <c>OrtTypeInfo</c>; tensor info cast from it is borrowed and dies with it.</summary>
+    public static OrtHandle TypeInfo(IntPtr handle) => new(handle, NativeMethods.ReleaseTypeInfo);
+
+    /// <summary>An <c>OrtTensorTypeAndShapeInfo</c> (as returned by <c>GetTensorTypeAndShape</c>).</summary>
+    public static OrtHandle TensorTypeAndShapeInfo(IntPtr handle) => new(handle, NativeMethods.ReleaseTensorTypeAndShapeInfo);
+
     protected override bool ReleaseHandle()
     {
-        NativeMethods.ReleaseEnv(handle);
-        return true;
-    }
-}
-
-/// <summary>Owns an <c>OrtSessionOptions</c>; only needed until the session is created.</summary>
-internal sealed unsafe class OrtSessionOptionsHandle(IntPtr handle) : OrtHandle(handle)
-{
-    protected override bool ReleaseHandle()
-    {
-        NativeMethods.ReleaseSessionOptions(handle);
-        return true;
-    }
-}
-
-/// <summary>Owns an <c>OrtSession</c> (and with it the session's thread pools and arena).</summary>
-internal sealed unsafe class OrtSessionHandle(IntPtr handle) : OrtHandle(handle)
-{
-    protected override bool ReleaseHandle()
-    {
-        NativeMethods.ReleaseSession(handle);
-        return true;
-    }
-}
-
-/// <summary>Owns an <c>OrtMemoryInfo</c>.</summary>
-internal sealed unsafe class OrtMemoryInfoHandle(IntPtr handle) : OrtHandle(handle)
-{
-    protected override bool ReleaseHandle()
-    {
-        NativeMethods.ReleaseMemoryInfo(handle);
-        return true;
-    }
-}
-
-/// <summary>
-/// Owns an <c>OrtValue</c>. For tensors wrapping caller memory, releasing it does not free that memory; the
-/// caller's buffer must stay pinned until this handle is released.
-/// </summary>
-internal sealed unsafe class OrtValueHandle(IntPtr handle) : OrtHandle(handle)
-{
-    protected override bool ReleaseHandle()
-    {
-        NativeMethods.ReleaseValue(handle);
-        return true;
-    }
-}
-
-/// <summary>Owns an <c>OrtTypeInfo</c>; tensor info cast from it is borrowed and dies with it.</summary>
-internal sealed unsafe class OrtTypeInfoHandle(IntPtr handle) : OrtHandle(handle)
-{
-    protected override bool ReleaseHandle()
-    {
-        NativeMethods.ReleaseTypeInfo(handle);
-        return true;
-    }
-}
-
-/// <summary>Owns an <c>OrtTensorTypeAndShapeInfo</c> (as returned by <c>GetTensorTypeAndShape</c>).</summary>
-internal sealed unsafe class OrtTensorTypeAndShapeInfoHandle(IntPtr handle) : OrtHandle(handle)
-{
-    protected override bool ReleaseHandle()
-    {
-        NativeMethods.ReleaseTensorTypeAndShapeInfo(handle);
+        _release(handle);
         return true;
     }
 }
@@ -95,10 +55,21 @@ internal sealed unsafe class OrtTensorTypeAndShapeInfoHandle(IntPtr handle) : Or
 /// Owns a NUL-terminated UTF-8 string ORT allocated with <paramref name="allocator"/> (e.g. an input name);
 /// it must go back to that same allocator.
 /// </summary>
-internal sealed unsafe class OrtAllocatedStringHandle(IntPtr allocator, IntPtr handle) : OrtHandle(handle)
+internal sealed unsafe class OrtAllocatedStringHandle : SafeHandle
 {
+    private readonly IntPtr _allocator;
+
+    public OrtAllocatedStringHandle(IntPtr allocator, IntPtr handle)
+        : base(IntPtr.Zero, ownsHandle: true)
+    {
+        _allocator = allocator;
+        SetHandle(handle);
+    }
+
+    public override bool IsInvalid => handle == IntPtr.Zero;
+
     public string Read() => Marshal.PtrToStringUTF8(handle) ?? string.Empty;
 
     protected override bool ReleaseHandle() =>
-        NativeMethods.ReleaseStatusQuietly(NativeMethods.AllocatorFree(allocator, handle));
+        NativeMethods.ReleaseStatusQuietly(NativeMethods.AllocatorFree(_allocator, handle));
 }

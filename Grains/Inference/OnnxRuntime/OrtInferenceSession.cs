@@ -10,14 +10,14 @@ public sealed unsafe class OrtInferenceSession : IDisposable
     private const int SequentialExecution = 0;  // ORT_SEQUENTIAL
     private const int TensorOnnxType = 1;       // ONNX_TYPE_TENSOR
 
-    private readonly OrtSessionHandle handle;
+    private readonly OrtHandle handle;
 
     // SafeHandle alone does not reject new users after Dispose while others still hold references (it only
     // closes once the count reaches zero), so under steady concurrent load it would never close. This flag makes
     // Dispose stop new runs; the handle's ref count still keeps the native session alive for runs in flight.
     private volatile bool disposed;
 
-    private OrtInferenceSession(OrtSessionHandle handle, IReadOnlyList<OrtTensorInfo> inputs, IReadOnlyList<OrtTensorInfo> outputs)
+    private OrtInferenceSession(OrtHandle handle, IReadOnlyList<OrtTensorInfo> inputs, IReadOnlyList<OrtTensorInfo> outputs)
     {
         this.handle = handle;
         Inputs = inputs;
@@ -30,7 +30,7 @@ public sealed unsafe class OrtInferenceSession : IDisposable
     /// <summary>Model outputs in the model's order, read once at open.</summary>
     public IReadOnlyList<OrtTensorInfo> Outputs { get; }
 
-    internal OrtSessionHandle Handle => handle;
+    internal OrtHandle Handle => handle;
 
     internal bool IsDisposed => disposed;
 
@@ -80,7 +80,7 @@ public sealed unsafe class OrtInferenceSession : IDisposable
             }
         }
 
-        var sessionHandle = new OrtSessionHandle(session);
+        var sessionHandle = OrtHandle.Session(session);
         try
         {
             var inputs = ReadMetadata(session, NativeMethods.SessionGetInputCount, NativeMethods.SessionGetInputName, NativeMethods.SessionGetInputTypeInfo);
@@ -151,11 +151,11 @@ public sealed unsafe class OrtInferenceSession : IDisposable
         handle.Dispose();
     }
 
-    private static OrtSessionOptionsHandle CreateOptions(OrtSessionSettings settings)
+    private static OrtHandle CreateOptions(OrtSessionSettings settings)
     {
         IntPtr raw;
         NativeMethods.VerifySuccess(NativeMethods.CreateSessionOptions(&raw));
-        var options = new OrtSessionOptionsHandle(raw);
+        var options = OrtHandle.SessionOptions(raw);
         try
         {
             NativeMethods.VerifySuccess(NativeMethods.SetSessionExecutionMode(raw, SequentialExecution));
@@ -203,7 +203,7 @@ public sealed unsafe class OrtInferenceSession : IDisposable
 
             IntPtr rawTypeInfo;
             NativeMethods.VerifySuccess(getTypeInfo(session, i, &rawTypeInfo));
-            using var typeInfo = new OrtTypeInfoHandle(rawTypeInfo);
+            using var typeInfo = OrtHandle.TypeInfo(rawTypeInfo);
             result[(int)i] = ReadTensorInfo(name, rawTypeInfo);
         }
 

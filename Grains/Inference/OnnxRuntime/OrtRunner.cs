@@ -95,8 +95,8 @@ public sealed unsafe class OrtRunner
         var sessionReferenced = false;
         Span<GCHandle> pins = count <= StackInputLimit ? stackalloc GCHandle[count] : new GCHandle[count];
         Span<IntPtr> values = count <= StackInputLimit ? stackalloc IntPtr[count] : new IntPtr[count];
-        var valueHandles = new OrtValueHandle?[count];
-        OrtValueHandle? outputHandle = null;
+        var valueHandles = new OrtHandle?[count];
+        OrtHandle? outputHandle = null;
         try
         {
             // Reject runs that start after Dispose; AddRef (which also throws once the handle is closed) then keeps
@@ -112,7 +112,7 @@ public sealed unsafe class OrtRunner
                 IntPtr value;
                 NativeMethods.VerifySuccess(NativeMethods.CreateTensorWithDataAsOrtValue(
                     memoryInfo, (void*)pins[i].AddrOfPinnedObject(), byteLength, shape, 2, Int64ElementType, &value));
-                valueHandles[i] = new OrtValueHandle(value);
+                valueHandles[i] = OrtHandle.Value(value);
                 values[i] = value;
             }
 
@@ -128,7 +128,7 @@ public sealed unsafe class OrtRunner
             // Take ownership before checking the status so nothing ORT handed back can leak.
             if (result != IntPtr.Zero)
             {
-                outputHandle = new OrtValueHandle(result);
+                outputHandle = OrtHandle.Value(result);
             }
 
             NativeMethods.VerifySuccess(status);
@@ -162,7 +162,7 @@ public sealed unsafe class OrtRunner
     {
         IntPtr rawInfo;
         NativeMethods.VerifySuccess(NativeMethods.GetTensorTypeAndShape(value, &rawInfo));
-        using var info = new OrtTensorTypeAndShapeInfoHandle(rawInfo);
+        using var info = OrtHandle.TensorTypeAndShapeInfo(rawInfo);
 
         var elementType = OrtInferenceSession.ReadElementType(rawInfo);
         if (elementType != FloatElementType)
