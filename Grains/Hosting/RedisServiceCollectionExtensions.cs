@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Redis;
+
+namespace Grains.Hosting;
+
+/// <summary>One Redis client per host, shared by grain storage and membership, with its readiness check.</summary>
+public static class RedisServiceCollectionExtensions
+{
+    public static IServiceCollection AddRedis(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(d => d.ServiceType == typeof(RedisClient)))
+        {
+            return services;
+        }
+        services.AddOptions<RedisOptions>().Bind(configuration.GetSection(RedisOptions.SectionName))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Endpoint), "Redis:Endpoint must be host:port.")
+            .ValidateOnStart();
+        services.TryAddSingleton(static sp => new RedisClient(
+            sp.GetRequiredService<IOptions<RedisOptions>>().Value, sp.GetRequiredService<ILogger<RedisClient>>()));
+        services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready]);
+        return services;
+    }
+}

@@ -1,0 +1,49 @@
+using Grains.Hosting;
+using Grains.Membership;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Silo.Internal;
+using Silo.Membership;
+
+namespace Silo.Hosting;
+
+/// <summary>Builds a silo host; <c>Program</c> runs it, and cluster tests start several in one process.</summary>
+public static class SiloHost
+{
+    /// <param name="args">Command-line arguments (configuration overrides).</param>
+    /// <param name="settings">Configuration on top of everything else (tests).</param>
+    public static WebApplication Build(string[] args, IEnumerable<KeyValuePair<string, string?>>? settings = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+        var configuration = builder.Configuration;
+        var services = builder.Services;
+        var internalUrl = SiloEndpoints.InternalUrl(configuration);
+
+        services.AddPredictionSilo(configuration);
+        services.AddInternalApi(configuration);
+        services.AddOptions<SiloOptions>().Bind(configuration.GetSection(SiloOptions.SectionName))
+            .PostConfigure(o =>
+            {
+                o.Id = string.IsNullOrWhiteSpace(o.Id) ? Environment.MachineName : o.Id;
+                o.AdvertisedUrl = SiloEndpoints.AdvertisedUrl(o, internalUrl);
+            });
+        var membership = configuration.GetSection(MembershipOptions.SectionName).GetValue(nameof(MembershipOptions.Provider), MembershipProvider.None);
+        if (membership == MembershipProvider.Redis)
+        {
+            services.AddMembershipTable(configuration);
+            services.AddHostedService<MembershipHeartbeat>();
+        }
+
+        var app = builder.Build();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready) });
+        // Internal calls only on the internal port: the public port may be exposed wider (probes, scraping).
+        int internalPort = internalUrl.Port;
+        app.MapInternalApi().AddEndpointFilter((context, next) =>
+            context.HttpContext.Connection.LocalPort == internalPort ? next(context) : ValueTask.FromResult<object?>(Results.NotFound()));
+        return app;
+    }
+}

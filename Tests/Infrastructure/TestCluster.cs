@@ -1,0 +1,179 @@
+using System.Net;
+using System.Net.Sockets;
+using Api.Hosting;
+using Grains.Membership;
+using Microsoft.AspNetCore.Builder;
+using Silo.Hosting;
+
+namespace Tests.Infrastructure;
+
+/// <summary>
+/// A whole cluster in this test process (the role Orleans' TestingHost plays): a real redis-server,
+/// N silos and the API, each a real Kestrel host on its own loopback ports, talking real HTTP/2.
+/// Membership runs on fast timers so changes show within a second.
+/// </summary>
+public sealed class TestCluster : IAsyncDisposable
+{
+    public const string ClusterKey = "test-cluster-key";
+
+    private readonly Dictionary<string, TestSilo> _silos = [];
+    private readonly string _clusterName = "test-" + Guid.NewGuid().ToString("N")[..8];
+    private WebApplication? _api;
+
+    private TestCluster(RedisServer redis)
+    {
+        Redis = redis;
+    }
+
+    public RedisServer Redis { get; }
+
+    /// <summary>A client of the API (HTTP/1.1, as users call it).</summary>
+    public HttpClient Client { get; private set; } = null!;
+
+    public Uri ApiAddress { get; private set; } = null!;
+
+    public IReadOnlyCollection<TestSilo> Silos => _silos.Values;
+
+    public TestSilo Silo(string id) => _silos[id];
+
+    /// <summary>The model id the API learnt from the silos (part of every key).</summary>
+    public string ModelId => _api!.Services.GetRequiredService<Api.Routing.ClusterModel>().Current!.ModelId;
+
+    /// <summary>The key the API computes for <paramref name="text"/>.</summary>
+    public Grains.Interfaces.PredictionKey KeyOf(string text) => Grains.Interfaces.PredictionKey.Compute(ModelId, text);
+
+    /// <summary>The API's live view of the members.</summary>
+    public MembershipView ApiMembership => _api!.Services.GetRequiredService<MembershipView>();
+
+    /// <summary>Settings every host of the cluster shares (membership timers, Redis, the cluster key).</summary>
+    public Dictionary<string, string?> SharedSettings => new()
+    {
+        ["Logging:LogLevel:Default"] = "Warning",
+        ["Membership:Provider"] = "Redis",
+        ["Membership:ClusterName"] = _clusterName,
+        ["Membership:HeartbeatInterval"] = "00:00:00.200",
+        ["Membership:MemberTimeout"] = "00:00:02",
+        ["Membership:RefreshInterval"] = "00:00:00.200",
+        ["Cluster:Key"] = ClusterKey,
+        ["Redis:Endpoint"] = Redis.Endpoint,
+        ["Redis:ConnectTimeout"] = "00:00:00.500",
+        ["Redis:CommandTimeout"] = "00:00:01",
+        ["Redis:ReconnectMaxDelay"] = "00:00:00.500",
+        ["Routing:ConnectTimeout"] = "00:00:01",
+    };
+
+    /// <summary>Starts Redis, silos <c>silo-1</c>..<c>silo-N</c> and the API; returns once the API sees every silo.</summary>
+    public static async Task<TestCluster> StartAsync(int silos)
+    {
+        var cluster = new TestCluster(await RedisServer.StartAsync());
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(1, silos).Select(i => cluster.StartSiloAsync($"silo-{i}")));
+            await cluster.StartApiAsync();
+            await cluster.WaitForMembersAsync(silos);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<TestSilo> StartSiloAsync(string id)
+    {
+        int http = FreePort(), internalPort = FreePort();
+        var settings = SharedSettings;
+        settings["Silo:Id"] = id;
+        settings["Model:Path"] = RepositoryPaths.DefaultModel;
+        settings["Storage:Provider"] = "Redis";
+        settings["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{http}";
+        settings["Kestrel:Endpoints:Internal:Url"] = $"http://127.0.0.1:{internalPort}";
+        settings["Kestrel:Endpoints:Internal:Protocols"] = "Http2";
+        var app = SiloHost.Build([], settings);
+        await app.StartAsync();
+        var silo = new TestSilo(id, app, new Uri($"http://127.0.0.1:{http}/"), new Uri($"http://127.0.0.1:{internalPort}"));
+        lock (_silos)
+        {
+            _silos.Add(id, silo);
+        }
+        return silo;
+    }
+
+    /// <summary>Graceful stop, as on SIGTERM: the silo leaves the table, drains, then stops listening.</summary>
+    public async Task StopSiloAsync(string id)
+    {
+        var silo = _silos[id];
+        _silos.Remove(id);
+        await silo.DisposeAsync();
+    }
+
+    /// <summary>Waits until the API's view holds exactly <paramref name="count"/> silos and the API is ready.</summary>
+    public async Task WaitForMembersAsync(int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            if (ApiMembership.Current.Members.Count == count && await IsReadyAsync(Client))
+            {
+                return;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The API sees {ApiMembership.Current.Members.Count} silo(s), not {count}.");
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>The silo the API's current view makes the owner of <paramref name="key"/>.</summary>
+    public TestSilo OwnerOf(Grains.Interfaces.PredictionKey key)
+    {
+        var members = ApiMembership.Current.Members;
+        return _silos[members[Api.Routing.RendezvousHashing.Owner(key, members)].SiloId];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client?.Dispose();
+        if (_api is not null)
+        {
+            await _api.StopAsync();
+            await _api.DisposeAsync();
+        }
+        await Task.WhenAll(_silos.Values.Select(s => s.DisposeAsync().AsTask()));
+        _silos.Clear();
+        await Redis.DisposeAsync();
+    }
+
+    private async Task StartApiAsync()
+    {
+        int port = FreePort();
+        var settings = SharedSettings;
+        settings["urls"] = $"http://127.0.0.1:{port}";
+        _api = ApiHost.Build([], settings);
+        await _api.StartAsync();
+        ApiAddress = new Uri($"http://127.0.0.1:{port}/");
+        Client = new HttpClient { BaseAddress = ApiAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    private static async Task<bool> IsReadyAsync(HttpClient client)
+    {
+        try
+        {
+            using var response = await client.GetAsync("health/ready");
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    internal static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
