@@ -20,6 +20,7 @@ internal sealed partial class ConnectionSlot(int index, RedisEndpoint endpoint, 
     public async Task RunAsync(CancellationToken stop)
     {
         bool firstAttempt = true;
+        bool everConnected = false;
         int failedAttempts = 0;
         try
         {
@@ -42,18 +43,26 @@ internal sealed partial class ConnectionSlot(int index, RedisEndpoint endpoint, 
                     var retryDelay = _backoff.Next();
                     if (failedAttempts++ == 0)
                     {
-                        LogConnectFailed(index, endpoint, exception.Message, (long)retryDelay.TotalMilliseconds);
+                        LogConnectFailed(index, endpoint, (long)retryDelay.TotalMilliseconds, exception.Message);
                     }
                     else
                     {
-                        LogConnectStillFailing(index, endpoint, failedAttempts, exception.Message, (long)retryDelay.TotalMilliseconds);
+                        LogConnectStillFailing(index, endpoint, failedAttempts, (long)retryDelay.TotalMilliseconds, exception.Message);
                     }
                     await Task.Delay(retryDelay, stop).ConfigureAwait(false);
                     continue;
                 }
 
                 Volatile.Write(ref _current, connection);
-                LogConnected(index, endpoint, failedAttempts);
+                if (everConnected)
+                {
+                    LogReconnected(index, endpoint, failedAttempts);
+                }
+                else
+                {
+                    LogConnected(index, endpoint);
+                }
+                everConnected = true;
                 failedAttempts = 0;
                 if (firstAttempt)
                 {
@@ -81,13 +90,19 @@ internal sealed partial class ConnectionSlot(int index, RedisEndpoint endpoint, 
                     _backoff.Reset();
                 }
                 var delay = _backoff.Next();
-                LogDisconnected(index, endpoint, reason.Message, (long)delay.TotalMilliseconds);
+                LogDisconnected(index, endpoint, (long)delay.TotalMilliseconds, reason.Message);
                 await Task.Delay(delay, stop).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // Disposed while connecting or waiting to reconnect.
+        }
+        catch (Exception exception)
+        {
+            // A bug, not an outage (those are all handled above): say so loudly rather than fault the client's disposal.
+            Volatile.Write(ref _current, null);
+            LogLoopFailed(index, endpoint, exception);
         }
         finally
         {
@@ -98,16 +113,22 @@ internal sealed partial class ConnectionSlot(int index, RedisEndpoint endpoint, 
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Redis connection {Slot} to {Endpoint} is up (after {FailedAttempts} failed attempt(s))")]
-    private partial void LogConnected(int slot, RedisEndpoint endpoint, int failedAttempts);
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Redis connection {Slot} to {Endpoint} stopped reconnecting after an unexpected error")]
+    private partial void LogLoopFailed(int slot, RedisEndpoint endpoint, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis connection {Slot} to {Endpoint} failed: {Reason} Retrying in {DelayMs} ms")]
-    private partial void LogConnectFailed(int slot, RedisEndpoint endpoint, string reason, long delayMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redis connection {Slot} to {Endpoint} is up")]
+    private partial void LogConnected(int slot, RedisEndpoint endpoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redis connection {Slot} to {Endpoint} is up again after {FailedAttempts} failed attempt(s)")]
+    private partial void LogReconnected(int slot, RedisEndpoint endpoint, int failedAttempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis connection {Slot} to {Endpoint} failed, retrying in {DelayMs} ms: {Reason}")]
+    private partial void LogConnectFailed(int slot, RedisEndpoint endpoint, long delayMs, string reason);
 
     // Debug: one warning per outage is enough; the retries that follow it would flood the log at the maximum delay.
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Redis connection {Slot} to {Endpoint} failed again ({FailedAttempts} attempts): {Reason} Retrying in {DelayMs} ms")]
-    private partial void LogConnectStillFailing(int slot, RedisEndpoint endpoint, int failedAttempts, string reason, long delayMs);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Redis connection {Slot} to {Endpoint} failed again ({FailedAttempts} attempts), retrying in {DelayMs} ms: {Reason}")]
+    private partial void LogConnectStillFailing(int slot, RedisEndpoint endpoint, int failedAttempts, long delayMs, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis connection {Slot} to {Endpoint} lost: {Reason} Reconnecting in {DelayMs} ms")]
-    private partial void LogDisconnected(int slot, RedisEndpoint endpoint, string reason, long delayMs);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis connection {Slot} to {Endpoint} lost, reconnecting in {DelayMs} ms: {Reason}")]
+    private partial void LogDisconnected(int slot, RedisEndpoint endpoint, long delayMs, string reason);
 }
