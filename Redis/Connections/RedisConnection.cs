@@ -7,14 +7,14 @@ using Redis.Protocol;
 namespace Redis.Connections;
 
 /// <summary>
-/// One socket to Redis, multiplexed: any number of callers queue commands, which a writer loop sends back to back
-/// (everything queued since its last send goes out in one write), while a reader loop parses replies and
+/// One socket to Redis, multiplexed: any number of callers queue commands, which a flush sends back to back
+/// (everything queued since the last send goes out in one write), while a reader loop parses replies and
 /// completes the oldest pending command with each (Redis answers in order). A timer fails the connection when
 /// its oldest command has waited longer than the command timeout. Once closed, for whatever reason, it stays
 /// closed: every pending command fails and the owner (<see cref="ConnectionSlot"/>) opens a new one.
 /// Thread-safe.
 /// </summary>
-internal sealed class RedisConnection
+internal sealed class RedisConnection : IThreadPoolWorkItem
 {
     private const int ReceiveBufferSize = 16 * 1024;
 
@@ -30,14 +30,16 @@ internal sealed class RedisConnection
     // buffer is enqueued in the same order under the same lock, so replies match commands.
     private readonly Lock _sync = new();
     private readonly Queue<IPendingReply> _pending = new();
-    private readonly SemaphoreSlim _writeRequested = new(0);
     private readonly Timer _timeoutCheck;
     private readonly TaskCompletionSource<Exception> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _buffersReleased = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _readLoop;
-    private readonly Task _writeLoop;
     private CommandBuffer _outgoing = new();
     private CommandBuffer _sending = new();
-    private bool _writeScheduled;
+
+    // True from the moment a flush is queued until it finds nothing left to send: at most one flush at a time,
+    // and while one is queued or running the buffers are its to release.
+    private bool _flushScheduled;
     private Exception? _closeReason;
     private bool _answered;
 
@@ -51,7 +53,6 @@ internal sealed class RedisConnection
         var checkPeriod = TimeSpan.FromTicks(Math.Clamp(commandTimeout.Ticks / 10, TimeSpan.TicksPerMillisecond * 5, TimeSpan.TicksPerMillisecond * 100));
         _timeoutCheck = new Timer(static state => ((RedisConnection)state!).CheckTimeout(), this, checkPeriod, checkPeriod);
         _readLoop = ReadLoopAsync();
-        _writeLoop = WriteLoopAsync();
     }
 
     /// <summary>False once closed; a closed connection never opens again.</summary>
@@ -60,8 +61,8 @@ internal sealed class RedisConnection
     /// <summary>Completes with the reason when the connection closes.</summary>
     public Task<Exception> Closed => _closed.Task;
 
-    /// <summary>Completes when both loops have ended and returned their buffers.</summary>
-    public Task Stopped => Task.WhenAll(_readLoop, _writeLoop);
+    /// <summary>Completes when the reader has ended and every buffer has gone back to the pool.</summary>
+    public Task Stopped => Task.WhenAll(_readLoop, _buffersReleased.Task);
 
     /// <summary>True once a reply has arrived: a working Redis, not merely something accepting TCP connections.</summary>
     public bool HasAnswered => Volatile.Read(ref _answered);
@@ -114,12 +115,12 @@ internal sealed class RedisConnection
     /// <summary>
     /// Queues already encoded <paramref name="commands"/> (one or more, copied) with their <paramref name="replies"/>
     /// in the same order. On a closed connection the replies fail at once with <see cref="RedisConnectionException"/>.
-    /// Never blocks: the writer loop sends.
+    /// Never blocks: a flush on the thread pool sends.
     /// </summary>
     public void Send(ReadOnlySpan<byte> commands, ReadOnlySpan<IPendingReply> replies)
     {
         Exception? closedBy;
-        bool wakeWriter = false;
+        bool scheduleFlush = false;
         lock (_sync)
         {
             closedBy = _closeReason;
@@ -132,8 +133,8 @@ internal sealed class RedisConnection
                     reply.QueuedAt = now;
                     _pending.Enqueue(reply);
                 }
-                wakeWriter = !_writeScheduled;
-                _writeScheduled = true;
+                scheduleFlush = !_flushScheduled;
+                _flushScheduled = true;
             }
         }
         if (closedBy is not null)
@@ -143,9 +144,11 @@ internal sealed class RedisConnection
                 reply.Fail(new RedisConnectionException($"The connection to Redis at {_endpoint} is closed: {closedBy.Message}", closedBy));
             }
         }
-        else if (wakeWriter)
+        else if (scheduleFlush)
         {
-            _writeRequested.Release();
+            // The global queue, not this thread's local one: a caller that keeps its thread busy (or blocks on the
+            // result) must not hold back its own write until the thread is free or a worker happens to steal it.
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
     }
 
@@ -160,6 +163,7 @@ internal sealed class RedisConnection
     public void Close(Exception reason)
     {
         IPendingReply[] orphans;
+        bool releaseBuffers;
         lock (_sync)
         {
             if (_closeReason is not null)
@@ -169,11 +173,16 @@ internal sealed class RedisConnection
             Volatile.Write(ref _closeReason, reason);
             orphans = _pending.ToArray();
             _pending.Clear();
+            // No flush queued or running, and none will start now: nobody else can touch the buffers.
+            releaseBuffers = !_flushScheduled;
         }
         _timeoutCheck.Dispose();
-        // Aborts the loops' pending receive and send; they see the close reason and end.
+        // Aborts a pending receive and send; the reader and any flush see the close reason and end.
         _socket.Dispose();
-        _writeRequested.Release();
+        if (releaseBuffers)
+        {
+            ReleaseBuffers();
+        }
         bool timedOut = reason is RedisTimeoutException;
         foreach (var reply in orphans)
         {
@@ -225,46 +234,60 @@ internal sealed class RedisConnection
         await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task WriteLoopAsync()
+    void IThreadPoolWorkItem.Execute() => _ = FlushAsync();
+
+    /// <summary>
+    /// Sends whatever has been queued, repeatedly, until nothing is left; then clears the flag so that the next
+    /// <see cref="Send"/> schedules a new flush. Buffers swap under the lock, so callers keep appending to one while
+    /// the other is on the wire.
+    /// </summary>
+    private async Task FlushAsync()
     {
-        try
+        while (true)
         {
-            while (true)
+            CommandBuffer batch;
+            lock (_sync)
             {
-                await _writeRequested.WaitAsync().ConfigureAwait(false);
-                CommandBuffer batch;
-                lock (_sync)
+                if (_closeReason is not null)
                 {
-                    if (_closeReason is not null)
-                    {
-                        return;
-                    }
-                    // Swap buffers: callers keep appending to the other one while this one is on the wire.
-                    batch = _outgoing;
-                    _outgoing = _sending;
-                    _sending = batch;
-                    _writeScheduled = false;
+                    // Closed while this flush was scheduled: the buffers are ours to release.
+                    ReleaseBuffers();
+                    return;
                 }
+                if (_outgoing.Length == 0)
+                {
+                    _flushScheduled = false;
+                    return;
+                }
+                batch = _outgoing;
+                _outgoing = _sending;
+                _sending = batch;
+            }
+            try
+            {
                 var bytes = batch.WrittenMemory;
                 while (!bytes.IsEmpty)
                 {
                     int sent = await _socket.SendAsync(bytes, SocketFlags.None).ConfigureAwait(false);
                     bytes = bytes[sent..];
                 }
-                Interlocked.Increment(ref _socketWrites.Value);
-                batch.Clear();
             }
+            catch (Exception exception)
+            {
+                // Closing stops everything; the next round sees it and releases the buffers.
+                Close(new RedisConnectionException($"Writing to Redis at {_endpoint} failed: {exception.Message}", exception));
+                continue;
+            }
+            Interlocked.Increment(ref _socketWrites.Value);
+            batch.Clear();
         }
-        catch (Exception exception)
-        {
-            Close(new RedisConnectionException($"Writing to Redis at {_endpoint} failed: {exception.Message}", exception));
-        }
-        finally
-        {
-            // Closed by now (seen above, or closed in the catch), and senders only append while open: the buffers are ours.
-            _outgoing.Dispose();
-            _sending.Dispose();
-        }
+    }
+
+    private void ReleaseBuffers()
+    {
+        _outgoing.Dispose();
+        _sending.Dispose();
+        _buffersReleased.TrySetResult();
     }
 
     private async Task ReadLoopAsync()
