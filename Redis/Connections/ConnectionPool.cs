@@ -27,11 +27,16 @@ internal sealed class ConnectionPool : IAsyncDisposable
         _slots = new ConnectionSlot[options.Connections];
         _slotLoops = new Task[options.Connections];
         var stop = _stop.Token;
-        for (int i = 0; i < _slots.Length; i++)
+        // The loops outlive whatever created the client: they must not carry its execution context (an Activity,
+        // AsyncLocal state) into every reconnect, timer and socket callback for the rest of the process.
+        using (ExecutionContext.SuppressFlow())
         {
-            var slot = _slots[i] = new ConnectionSlot(i, endpoint, options, this, logger);
-            // Off the constructing thread: name resolution may run synchronously for a while.
-            _slotLoops[i] = Task.Run(() => slot.RunAsync(stop));
+            for (int i = 0; i < _slots.Length; i++)
+            {
+                var slot = _slots[i] = new ConnectionSlot(i, endpoint, options, this, logger);
+                // Off the constructing thread: name resolution may run synchronously for a while.
+                _slotLoops[i] = Task.Run(() => slot.RunAsync(stop));
+            }
         }
     }
 
