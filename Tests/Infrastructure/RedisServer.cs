@@ -1,0 +1,329 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Tests.Infrastructure;
+
+/// <summary>
+/// A real redis-server (/usr/bin/redis-server) on its own loopback port, without persistence. Start with
+/// <see cref="StartAsync"/>; <see cref="StopAsync"/> kills it (a crash, as clients see it) and
+/// <see cref="RestartAsync"/> brings it back empty on the same port. <see cref="CliAsync"/> runs redis-cli against
+/// it, an independent reference for what a client wrote or should read. Disposing kills the process; so does the
+/// test host's exit, for any instance a test forgot.
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private const string ServerPath = "/usr/bin/redis-server";
+    private const string CliPath = "/usr/bin/redis-cli";
+    private const int StartAttempts = 5;
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan CliTimeout = TimeSpan.FromSeconds(10);
+
+    // Ports handed out by this process, never reused by it (a killed server's port stays reserved for its restart).
+    private static readonly HashSet<int> s_usedPorts = [];
+    private static readonly HashSet<RedisServer> s_running = [];
+
+    private readonly string[] _arguments;
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    static RedisServer()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            lock (s_running)
+            {
+                foreach (var server in s_running)
+                {
+                    server.Kill();
+                }
+            }
+        };
+    }
+
+    private RedisServer(int port, string[] arguments)
+    {
+        Port = port;
+        _arguments = arguments;
+        // "--requirepass x" makes redis-cli authenticate too (through REDISCLI_AUTH, so no warning on stderr).
+        int index = Array.IndexOf(arguments, "--requirepass");
+        Password = index >= 0 && index + 1 < arguments.Length ? arguments[index + 1] : null;
+    }
+
+    public int Port { get; }
+
+    /// <summary><c>127.0.0.1:port</c>, as <c>RedisOptions.Endpoint</c> takes it.</summary>
+    public string Endpoint => $"127.0.0.1:{Port}";
+
+    /// <summary>The default user's password (from <c>--requirepass</c>), used by <see cref="CliAsync"/>.</summary>
+    public string? Password { get; }
+
+    /// <summary>True while the process runs.</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>What the server logged (all runs).</summary>
+    public string Output { get { lock (_output) { return _output.ToString(); } } }
+
+    /// <summary>
+    /// Starts redis-server on a free loopback port with <paramref name="extraArguments"/> (e.g. "--requirepass", "pw")
+    /// and waits until it answers.
+    /// </summary>
+    public static async Task<RedisServer> StartAsync(params string[] extraArguments)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            var server = new RedisServer(ReservePort(), extraArguments);
+            try
+            {
+                await server.RunAsync();
+                return server;
+            }
+            catch (Exception) when (attempt < StartAttempts && server.Output.Contains("Address already in use", StringComparison.Ordinal))
+            {
+                // Another process took the port between our probe and redis' bind: take another.
+                await server.DisposeAsync();
+            }
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Kills the server (SIGKILL: clients see their connections reset, as in a crash) and waits for it to exit.</summary>
+    public async Task StopAsync()
+    {
+        var process = _process;
+        if (process is null)
+        {
+            return;
+        }
+        Kill();
+        await process.WaitForExitAsync();
+        lock (s_running)
+        {
+            s_running.Remove(this);
+        }
+        process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Stops the server if it runs and starts a fresh, empty one on the same port.</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await RunAsync();
+    }
+
+    /// <summary>
+    /// Runs <c>redis-cli -p port args...</c> and returns its standard output as text, without the final newline
+    /// (redis-cli prints raw replies when not on a terminal: "OK", a value, "" for nil). Error replies are output
+    /// too (redis-cli exits 0 on them); a non-zero exit (e.g. cannot connect) throws.
+    /// </summary>
+    public async Task<string> CliAsync(params string[] args)
+    {
+        var output = Encoding.UTF8.GetString(await CliRawAsync(null, args));
+        return output.EndsWith('\n') ? output[..^1] : output;
+    }
+
+    /// <summary>
+    /// Runs redis-cli with <paramref name="standardInput"/> on its stdin (with <c>-x</c>, redis-cli takes the last
+    /// argument from there, byte for byte) and returns its raw standard output (a GET prints the value's bytes then "\n").
+    /// </summary>
+    public async Task<byte[]> CliRawAsync(byte[]? standardInput, params string[] args)
+    {
+        var info = new ProcessStartInfo(CliPath)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.ArgumentList.Add("-p");
+        info.ArgumentList.Add(Port.ToString());
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        if (Password is not null)
+        {
+            info.Environment["REDISCLI_AUTH"] = Password;
+        }
+        using var process = Process.Start(info)!;
+        using var timeout = new CancellationTokenSource(CliTimeout);
+        try
+        {
+            var stdout = new MemoryStream();
+            var copyOut = process.StandardOutput.BaseStream.CopyToAsync(stdout, timeout.Token);
+            var readErr = process.StandardError.ReadToEndAsync(timeout.Token);
+            if (standardInput is not null)
+            {
+                await process.StandardInput.BaseStream.WriteAsync(standardInput, timeout.Token);
+            }
+            process.StandardInput.Close();
+            await copyOut;
+            string stderr = await readErr;
+            await process.WaitForExitAsync(timeout.Token);
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"redis-cli {string.Join(' ', args)} exited with {process.ExitCode}: {stderr}{Encoding.UTF8.GetString(stdout.ToArray())}");
+            }
+            return stdout.ToArray();
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            throw new TimeoutException($"redis-cli {string.Join(' ', args)} did not finish within {CliTimeout}.");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+    }
+
+    private async Task RunAsync()
+    {
+        var info = new ProcessStartInfo(ServerPath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in (string[])["--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", .. _arguments])
+        {
+            info.ArgumentList.Add(argument);
+        }
+        var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        lock (s_running)
+        {
+            process.Start();
+            _process = process;
+            s_running.Add(this);
+        }
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await WaitReadyAsync(process);
+    }
+
+    /// <summary>Until the server answers a PING (PONG, or NOAUTH when it requires a password).</summary>
+    private async Task WaitReadyAsync(Process process)
+    {
+        var deadline = DateTime.UtcNow + ReadyTimeout;
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                await process.WaitForExitAsync();
+                throw new InvalidOperationException($"redis-server on port {Port} exited with {process.ExitCode}:\n{Output}");
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"redis-server on port {Port} did not answer within {ReadyTimeout}:\n{Output}");
+            }
+            if (await AnswersPingAsync())
+            {
+                return;
+            }
+            await Task.Delay(20);
+        }
+    }
+
+    private async Task<bool> AnswersPingAsync()
+    {
+        try
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await socket.ConnectAsync(IPAddress.Loopback, Port, timeout.Token);
+            await socket.SendAsync("PING\r\n"u8.ToArray(), SocketFlags.None, timeout.Token);
+            var reply = new byte[64];
+            int received = await socket.ReceiveAsync(reply, SocketFlags.None, timeout.Token);
+            return received > 0 && (reply[0] == (byte)'+' || reply[0] == (byte)'-');
+        }
+        catch (Exception exception) when (exception is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private void Kill()
+    {
+        try
+        {
+            if (_process is { HasExited: false } process)
+            {
+                process.Kill();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited meanwhile.
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A loopback port below the ephemeral range (so no outgoing connection can hold it, not even a client's
+    /// reconnect attempt while the server is down) that is free now and not yet handed out by this process.
+    /// </summary>
+    private static int ReservePort()
+    {
+        int ephemeralStart = EphemeralRangeStart();
+        int low = 10000;
+        int high = Math.Max(low + 1000, ephemeralStart);
+        lock (s_usedPorts)
+        {
+            for (int attempt = 0; attempt < 1000; attempt++)
+            {
+                int port = Random.Shared.Next(low, high);
+                if (s_usedPorts.Contains(port) || !IsFree(port))
+                {
+                    continue;
+                }
+                s_usedPorts.Add(port);
+                return port;
+            }
+        }
+        throw new InvalidOperationException($"No free loopback port in [{low}, {high}).");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static int EphemeralRangeStart()
+    {
+        try
+        {
+            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
+            return int.Parse(range[0]);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return 32768;
+        }
+    }
+}
