@@ -33,4 +33,18 @@ public static class PredictionWire
 
     /// <summary>UTF-8 bytes of a model id at most (ids are hex content hashes, far shorter).</summary>
     public const int MaxModelIdBytes = 255;
+
+    /// <summary>
+    /// Whether a Content-Type header value names <see cref="ContentType"/> (case-insensitive, parameters allowed),
+    /// without allocating.
+    /// </summary>
+    public static bool IsContentType(string? value)
+    {
+        if (value is null || !value.StartsWith(ContentType, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        ReadOnlySpan<char> rest = value.AsSpan(ContentType.Length).TrimStart(' ');
+        return rest.IsEmpty || rest[0] == ';';
+    }
 }
