@@ -26,6 +26,20 @@ public static class PredictionRequestCodec
     // bound of their UTF-8 length; longer ones are measured first so that no huge span is asked for.
     private const int DirectEncodeChars = 512;
 
+    /// <summary>
+    /// A size to reserve before <see cref="Write"/> so that it fits without the buffer growing: exact for ASCII
+    /// texts, plus room for the span Write asks for a short text (its UTF-8 upper bound). Longer for other texts.
+    /// </summary>
+    public static int EstimateSize(string modelId, IReadOnlyList<PredictionItem> items)
+    {
+        long size = HeaderBytes + modelId.Length + sizeof(uint) + ItemPrefixBytes + Encoding.UTF8.GetMaxByteCount(DirectEncodeChars);
+        for (int i = 0; i < items.Count; i++)
+        {
+            size += ItemPrefixBytes + (items[i].Text?.Length ?? 0);
+        }
+        return (int)Math.Min(size, Array.MaxLength);
+    }
+
     /// <summary>Writes one request. Throws <see cref="ArgumentException"/> before writing anything when it could not be read back.</summary>
     public static void Write(IBufferWriter<byte> output, string modelId, IReadOnlyList<PredictionItem> items)
     {
