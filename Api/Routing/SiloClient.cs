@@ -135,9 +135,10 @@ public sealed partial class SiloClient : IDisposable
             }
             return await readAnswer(silo, response, call.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
         {
-            throw;
+            // The caller's own cancellation, reported against the caller's token (not the linked one inside).
+            throw e.CancellationToken == cancellationToken ? e : new OperationCanceledException(e.Message, e, cancellationToken);
         }
         catch (OperationCanceledException e) when (call.IsCancellationRequested)
         {
@@ -174,25 +175,36 @@ public sealed partial class SiloClient : IDisposable
 
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         // Pooled segments rather than a byte[] the size of the answer; the codec reads them as one sequence.
-        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        // (Not ReadAtLeastAsync(limit): a stream reader would rent one buffer of that size for it.)
+        int segmentBytes = (int)Math.Clamp(response.Content.Headers.ContentLength ?? 0, 4096, 64 * 1024);
+        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: segmentBytes, leaveOpen: true));
         try
         {
-            var read = await reader.ReadAtLeastAsync(MaxResponseBytes + 1, cancellationToken).ConfigureAwait(false);
-            try
+            while (true)
             {
+                var read = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 if (read.Buffer.Length > MaxResponseBytes)
                 {
+                    reader.AdvanceTo(read.Buffer.End);
                     throw Failure(silo, $"its answer is over the {MaxResponseBytes} bytes accepted", retryable: false);
                 }
-                return PredictionResponseCodec.Read(read.Buffer);
-            }
-            catch (WireFormatException e)
-            {
-                throw Failure(silo, $"its answer is malformed ({e.Message})", retryable: false, inner: e);
-            }
-            finally
-            {
-                reader.AdvanceTo(read.Buffer.End);
+                if (!read.IsCompleted)
+                {
+                    reader.AdvanceTo(read.Buffer.Start, read.Buffer.End); // keep it all, wait for more
+                    continue;
+                }
+                try
+                {
+                    return PredictionResponseCodec.Read(read.Buffer);
+                }
+                catch (WireFormatException e)
+                {
+                    throw Failure(silo, $"its answer is malformed ({e.Message})", retryable: false, inner: e);
+                }
+                finally
+                {
+                    reader.AdvanceTo(read.Buffer.End);
+                }
             }
         }
         finally

@@ -107,7 +107,17 @@ public static partial class InternalApi
         ReadResult read;
         try
         {
-            read = await reader.ReadAtLeastAsync(PredictionWire.MaxRequestBytes + 1, context.RequestAborted);
+            // Buffer the whole body (the codec reads one sequence). A loop rather than ReadAtLeastAsync(limit),
+            // which a stream-backed reader would serve by renting one buffer of the limit's size.
+            while (true)
+            {
+                read = await reader.ReadAsync(context.RequestAborted);
+                if (read.IsCompleted || read.Buffer.Length > PredictionWire.MaxRequestBytes)
+                {
+                    break;
+                }
+                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+            }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
