@@ -15,9 +15,11 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Silo.Internal;
 using Tests.Infrastructure;
 using Tests.Wire;
 
@@ -176,6 +178,49 @@ public sealed class SiloTransportTests(InternalApiSiloHost host) : IClassFixture
             Assert.Contains(host.Address.ToString(), e.Message);
             Assert.Contains("cluster key", e.Message);
         }
+    }
+
+    [Fact]
+    public async Task SiloClient_WrongKeyWithALargeBatch_401WhileTheBodyIsStillGoing_ThenCallsWork()
+    {
+        // The 401 comes back before the silo reads a byte of ~4 MB: the pooled body must survive the early answer.
+        using var client = NewClient(key: "not-the-cluster-key");
+        var items = Items([.. Enumerable.Range(0, 400).Select(i => LongText(Sst2.DevSentences[i], 10_000))]);
+
+        var e = await Assert.ThrowsAsync<SiloCallException>(() => client.PredictAsync(host.Address, ModelId, items, CancellationToken.None));
+        var results = await _client.PredictAsync(host.Address, ModelId, items[..3], CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, e.StatusCode);
+        Assert.Equal(3, results.Length);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("non-ascii-ключ")]
+    public async Task Silo_ClusterKeyMissingOrUnusable_RefusesToStart(string key)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Cluster:Key"] = key });
+        builder.Services.AddInternalApi(builder.Configuration);
+        await using var app = builder.Build();
+        app.MapInternalApi();
+
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("Cluster:Key", e.Message);
+    }
+
+    [Fact]
+    public void SiloClient_ClusterKeyMissing_OptionsInvalid()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Routing:CallTimeout"] = "00:00:05" }).Build();
+        using var services = new ServiceCollection().AddLogging().AddSiloClient(configuration).BuildServiceProvider();
+
+        var e = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<SiloClient>());
+
+        Assert.Contains("Cluster:Key", e.Message);
     }
 
     [Fact]
