@@ -93,8 +93,8 @@ public sealed partial class SiloClient : IDisposable
         ConnectTimeout = options.ConnectTimeout,
         // One connection's stream limit (100 by default in Kestrel) must not queue calls behind each other.
         EnableMultipleHttp2Connections = true,
-        // Connections are renewed now and then (a restarted silo behind the same address gets a fresh one) and
-        // dropped when idle, so that a shrinking cluster does not keep sockets to silos nobody calls.
+        // Connections are renewed now and then (the address is resolved again, load spreads over fresh
+        // connections) and dropped when idle, so that silos nobody calls any more hold no sockets.
         PooledConnectionLifetime = TimeSpan.FromMinutes(10),
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
         // HTTP/2 pings notice a silo that vanished without closing its sockets (host down, network cut) before

@@ -26,7 +26,7 @@ internal sealed class ClusterKeyGuard(IOptions<ClusterOptions> options)
         // A UTF-8 byte per char at least: a longer value cannot match, and is not worth encoding.
         if (value.Length > _key.Length)
         {
-            return "wrong cluster key";
+            return "a wrong cluster key";
         }
 
         int max = Encoding.UTF8.GetMaxByteCount(value.Length);
@@ -36,7 +36,7 @@ internal sealed class ClusterKeyGuard(IOptions<ClusterOptions> options)
         {
             int written = Encoding.UTF8.GetBytes(value, buffer);
             // Constant time in the content: how far a guess matches does not show in the response time.
-            return CryptographicOperations.FixedTimeEquals(buffer[..written], _key) ? null : "wrong cluster key";
+            return CryptographicOperations.FixedTimeEquals(buffer[..written], _key) ? null : "a wrong cluster key";
         }
         finally
         {
