@@ -65,6 +65,16 @@ public readonly struct PredictionKey : IEquatable<PredictionKey>
         return true;
     }
 
+    /// <summary>The key whose digest is <paramref name="digest"/>: exactly the 32 bytes written by <see cref="WriteTo"/>.</summary>
+    public static PredictionKey Read(ReadOnlySpan<byte> digest)
+    {
+        if (digest.Length != Size)
+        {
+            throw new ArgumentException($"A key digest is {Size} bytes, not {digest.Length}.", nameof(digest));
+        }
+        return new PredictionKey(digest);
+    }
+
     /// <summary>Writes the 32 digest bytes.</summary>
     public void WriteTo(Span<byte> destination)
     {
