@@ -1,5 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using Api.Hosting;
+using Api.Routing;
+using Grains.Storage;
 using Grains.Interfaces;
 using Tests.Infrastructure;
 
@@ -81,7 +84,7 @@ public sealed class ClusterFailoverTests
         // Persistence resumed without a restart: a new result reaches Redis.
         string[] after = ["a text first seen after redis came back"];
         await ClusterClient.PredictAsync(cluster.Client, after);
-        var store = cluster.OwnerOf(cluster.KeyOf(after[0])).Services.GetRequiredService<Grains.Storage.IPredictionStore>();
+        var store = cluster.OwnerOf(cluster.KeyOf(after[0])).Services.GetRequiredService<IPredictionStore>();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while ((await store.ReadManyAsync([cluster.KeyOf(after[0])], CancellationToken.None))[0] is null)
         {
@@ -104,7 +107,7 @@ public sealed class ClusterFailoverTests
         settings["Membership:Silos:0:Url"] = live.InternalAddress.ToString();
         settings["Membership:Silos:1:Id"] = "silo-down";
         settings["Membership:Silos:1:Url"] = $"http://127.0.0.1:{TestCluster.FreePort()}";
-        var api = ApiHost.Build([], settings);
+        var api = ApiHost.Build(TestCluster.ApiArguments, settings);
         await api.StartAsync();
         try
         {
@@ -115,7 +118,7 @@ public sealed class ClusterFailoverTests
             Assert.Equal(texts.Length, scores.Length);
             Assert.Equal(texts.Length, live.Inferences);
             // About half the keys belong to the dead silo: their calls were refused and moved.
-            Assert.True(api.Services.GetRequiredService<Api.Routing.RoutingMetrics>().FailoverCount > 0);
+            Assert.True(api.Services.GetRequiredService<RoutingMetrics>().FailoverCount > 0);
         }
         finally
         {

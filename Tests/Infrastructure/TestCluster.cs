@@ -1,6 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Sockets;
 using Api.Hosting;
+using Api.Routing;
+using Grains.Interfaces;
 using Grains.Membership;
 using Microsoft.AspNetCore.Builder;
 using Silo.Hosting;
@@ -37,18 +40,24 @@ public sealed class TestCluster : IAsyncDisposable
     public TestSilo Silo(string id) => _silos[id];
 
     /// <summary>The model id the API learnt from the silos (part of every key).</summary>
-    public string ModelId => _api!.Services.GetRequiredService<Api.Routing.ClusterModel>().Current!.ModelId;
+    public string ModelId => _api!.Services.GetRequiredService<ClusterModel>().Current!.ModelId;
 
     /// <summary>The key the API computes for <paramref name="text"/>.</summary>
-    public Grains.Interfaces.PredictionKey KeyOf(string text) => Grains.Interfaces.PredictionKey.Compute(ModelId, text);
+    public PredictionKey KeyOf(string text) => PredictionKey.Compute(ModelId, text);
 
     /// <summary>The API's live view of the members.</summary>
     public MembershipView ApiMembership => _api!.Services.GetRequiredService<MembershipView>();
 
+    /// <summary>
+    /// The API reads its own appsettings.json, not the one in the test output (both Api and Silo
+    /// are referenced, and only one of their appsettings.json can land there).
+    /// </summary>
+    public static string[] ApiArguments => ["--contentRoot", Path.Combine(RepositoryPaths.Root, "Api")];
+
     /// <summary>Settings every host of the cluster shares (membership timers, Redis, the cluster key).</summary>
     public Dictionary<string, string?> SharedSettings => new()
     {
-        ["Logging:LogLevel:Default"] = "Warning",
+        ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("TEST_CLUSTER_LOG_LEVEL") ?? "Warning",
         ["Membership:Provider"] = "Redis",
         ["Membership:ClusterName"] = _clusterName,
         ["Membership:HeartbeatInterval"] = "00:00:00.200",
@@ -90,7 +99,7 @@ public sealed class TestCluster : IAsyncDisposable
         settings["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{http}";
         settings["Kestrel:Endpoints:Internal:Url"] = $"http://127.0.0.1:{internalPort}";
         settings["Kestrel:Endpoints:Internal:Protocols"] = "Http2";
-        var app = SiloHost.Build([], settings);
+        var app = SiloHost.Build(["--contentRoot", Path.Combine(RepositoryPaths.Root, "Silo")], settings);
         await app.StartAsync();
         var silo = new TestSilo(id, app, new Uri($"http://127.0.0.1:{http}/"), new Uri($"http://127.0.0.1:{internalPort}"));
         lock (_silos)
@@ -114,23 +123,24 @@ public sealed class TestCluster : IAsyncDisposable
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
         while (true)
         {
-            if (ApiMembership.Current.Members.Count == count && await IsReadyAsync(Client))
+            string readiness = await ReadinessAsync(Client);
+            if (ApiMembership.Current.Members.Count == count && readiness.StartsWith("200", StringComparison.Ordinal))
             {
                 return;
             }
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"The API sees {ApiMembership.Current.Members.Count} silo(s), not {count}.");
+                throw new TimeoutException($"The API sees {ApiMembership.Current.Members.Count} silo(s), expected {count}; its readiness: {readiness}.");
             }
             await Task.Delay(50);
         }
     }
 
     /// <summary>The silo the API's current view makes the owner of <paramref name="key"/>.</summary>
-    public TestSilo OwnerOf(Grains.Interfaces.PredictionKey key)
+    public TestSilo OwnerOf(PredictionKey key)
     {
         var members = ApiMembership.Current.Members;
-        return _silos[members[Api.Routing.RendezvousHashing.Owner(key, members)].SiloId];
+        return _silos[members[RendezvousHashing.Owner(key, members)].SiloId];
     }
 
     public async ValueTask DisposeAsync()
@@ -151,22 +161,23 @@ public sealed class TestCluster : IAsyncDisposable
         int port = FreePort();
         var settings = SharedSettings;
         settings["urls"] = $"http://127.0.0.1:{port}";
-        _api = ApiHost.Build([], settings);
+        _api = ApiHost.Build(ApiArguments, settings);
         await _api.StartAsync();
         ApiAddress = new Uri($"http://127.0.0.1:{port}/");
         Client = new HttpClient { BaseAddress = ApiAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    private static async Task<bool> IsReadyAsync(HttpClient client)
+    /// <summary>Status code and body of the API's readiness probe.</summary>
+    private static async Task<string> ReadinessAsync(HttpClient client)
     {
         try
         {
             using var response = await client.GetAsync("health/ready");
-            return response.StatusCode == HttpStatusCode.OK;
+            return $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
         }
-        catch (HttpRequestException)
+        catch (HttpRequestException e)
         {
-            return false;
+            return e.Message;
         }
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Grains.Inference.Batching;
 using Grains.Prediction;
 using Microsoft.AspNetCore.Builder;
