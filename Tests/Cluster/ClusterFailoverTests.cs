@@ -58,6 +58,31 @@ public sealed class ClusterFailoverTests
     }
 
     [Fact]
+    public async Task Killing_a_silo_process_under_load_fails_no_request()
+    {
+        await using var cluster = await TestCluster.StartAsync(silos: 2);
+        await using var doomed = await cluster.StartSiloProcessAsync("silo-9");
+        await cluster.WaitForMembersAsync(3);
+        var texts = ClusterClient.Texts(400, nameof(Killing_a_silo_process_under_load_fails_no_request));
+        await using var load = new LoadLoop(cluster.Client, texts);
+        await load.WaitForProgressAsync(50);
+        var routing = cluster.ApiServices.GetRequiredService<RoutingMetrics>();
+        long callsBefore = routing.CallCount;
+
+        await doomed.KillAsync();
+        // No goodbye from a killed silo: routers drop it when its heartbeats stop (MemberTimeout).
+        await cluster.WaitForMembersAsync(2);
+        await load.WaitForProgressAsync(50);
+        long requests = await load.StopAsync();
+
+        Assert.Empty(load.Failures);
+        Assert.True(routing.CallCount > callsBefore);
+        // Until it was dropped, calls to it were refused and moved to the next silo.
+        Assert.True(routing.FailoverCount > 0, "no call failed over");
+        Assert.True(requests >= 100, $"{requests} requests");
+    }
+
+    [Fact]
     public async Task Redis_going_away_degrades_readiness_but_not_answers_and_persistence_resumes()
     {
         await using var cluster = await TestCluster.StartAsync(silos: 2);
@@ -100,13 +125,13 @@ public sealed class ClusterFailoverTests
         await using var cluster = await TestCluster.StartAsync(silos: 1);
         var live = cluster.Silos.Single();
         var settings = cluster.SharedSettings;
-        int port = TestCluster.FreePort();
+        int port = FreePort.Reserve();
         settings["urls"] = $"http://127.0.0.1:{port}";
         settings["Membership:Provider"] = "Static";
         settings["Membership:Silos:0:Id"] = live.Id;
         settings["Membership:Silos:0:Url"] = live.InternalAddress.ToString();
         settings["Membership:Silos:1:Id"] = "silo-down";
-        settings["Membership:Silos:1:Url"] = $"http://127.0.0.1:{TestCluster.FreePort()}";
+        settings["Membership:Silos:1:Url"] = $"http://127.0.0.1:{FreePort.Reserve()}";
         var api = ApiHost.Build(TestCluster.ApiArguments, settings);
         await api.StartAsync();
         try

@@ -321,7 +321,7 @@ public sealed class SiloTransportTests(InternalApiSiloHost host) : IClassFixture
     [Fact]
     public async Task Calls_NothingListening_RetryableWithinThreeSeconds()
     {
-        var nobody = new Uri($"http://127.0.0.1:{UnusedPort()}/");
+        var nobody = new Uri($"http://127.0.0.1:{FreePort.Reserve()}/");
         using var client = NewClient();
         var clock = Stopwatch.StartNew();
 
@@ -511,12 +511,6 @@ public sealed class SiloTransportTests(InternalApiSiloHost host) : IClassFixture
         }
     }
 
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>A peer that accepts connections (the kernel does, from the backlog) and never says a word.</summary>
     private static TcpListener SilentPeer(out Uri address)

@@ -6,7 +6,7 @@ using Tests.Infrastructure;
 
 namespace Tests.EndToEnd;
 
-/// <summary>The built API started as its own OS process, as a user runs it, on a free loopback port.</summary>
+/// <summary>A built host (the API, or a silo) started as its own OS process, as a user runs it, on a free loopback port.</summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -31,33 +31,39 @@ public sealed class ServerProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>The Api.dll built in the same configuration as this test assembly.</summary>
-    public static string ApiAssembly
-    {
-        get
-        {
-            string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-            return Path.Combine(RepositoryPaths.Root, "Api", "bin", configuration, "net10.0", "Api.dll");
-        }
-    }
+    public static string ApiAssembly => BuiltAssembly("Api");
 
+    /// <summary>The Silo.dll built in the same configuration as this test assembly.</summary>
+    public static string SiloAssembly => BuiltAssembly("Silo");
+
+    /// <summary>The API on a free port, with <paramref name="arguments"/> after <c>--urls</c>.</summary>
     public static ServerProcess Start(params string[] arguments)
     {
-        int port = FreePort();
-        var address = new Uri($"http://127.0.0.1:{port}/");
+        var address = new Uri($"http://127.0.0.1:{FreePort.Reserve()}/");
+        return Start(ApiAssembly, address, ["--urls", address.ToString().TrimEnd('/'), .. arguments]);
+    }
+
+    /// <summary><paramref name="assembly"/> with <paramref name="arguments"/>; <paramref name="address"/> is where it serves health.</summary>
+    public static ServerProcess Start(string assembly, Uri address, IEnumerable<string> arguments)
+    {
         var info = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = Path.GetDirectoryName(ApiAssembly)!,
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        info.ArgumentList.Add(ApiAssembly);
-        info.ArgumentList.Add("--urls");
-        info.ArgumentList.Add(address.ToString().TrimEnd('/'));
+        info.ArgumentList.Add(assembly);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
         return new ServerProcess(Process.Start(info)!, address);
+    }
+
+    private static string BuiltAssembly(string project)
+    {
+        string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        return Path.Combine(RepositoryPaths.Root, project, "bin", configuration, "net10.0", project + ".dll");
     }
 
     public async Task<bool> WaitReadyAsync(TimeSpan timeout)
@@ -95,6 +101,16 @@ public sealed class ServerProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>SIGKILL: the process dies mid-work, as in a crash or an OOM kill.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -116,10 +132,4 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

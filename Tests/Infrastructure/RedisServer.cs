@@ -20,8 +20,6 @@ public sealed class RedisServer : IAsyncDisposable
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan CliTimeout = TimeSpan.FromSeconds(10);
 
-    // Ports handed out by this process, never reused by it (a killed server's port stays reserved for its restart).
-    private static readonly HashSet<int> s_usedPorts = [];
     private static readonly HashSet<RedisServer> s_running = [];
 
     private readonly string[] _arguments;
@@ -73,7 +71,7 @@ public sealed class RedisServer : IAsyncDisposable
     {
         for (int attempt = 1; ; attempt++)
         {
-            var server = new RedisServer(ReservePort(), extraArguments);
+            var server = new RedisServer(FreePort.Reserve(), extraArguments);
             try
             {
                 await server.RunAsync();
@@ -272,58 +270,6 @@ public sealed class RedisServer : IAsyncDisposable
             {
                 _output.AppendLine(line);
             }
-        }
-    }
-
-    /// <summary>
-    /// A loopback port below the ephemeral range (so no outgoing connection can hold it, not even a client's
-    /// reconnect attempt while the server is down) that is free now and not yet handed out by this process.
-    /// </summary>
-    private static int ReservePort()
-    {
-        int ephemeralStart = EphemeralRangeStart();
-        int low = 10000;
-        int high = Math.Max(low + 1000, ephemeralStart);
-        lock (s_usedPorts)
-        {
-            for (int attempt = 0; attempt < 1000; attempt++)
-            {
-                int port = Random.Shared.Next(low, high);
-                if (s_usedPorts.Contains(port) || !IsFree(port))
-                {
-                    continue;
-                }
-                s_usedPorts.Add(port);
-                return port;
-            }
-        }
-        throw new InvalidOperationException($"No free loopback port in [{low}, {high}).");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    private static int EphemeralRangeStart()
-    {
-        try
-        {
-            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
-            return int.Parse(range[0]);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException)
-        {
-            return 32768;
         }
     }
 }

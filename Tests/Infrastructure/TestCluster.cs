@@ -7,6 +7,7 @@ using Grains.Interfaces;
 using Grains.Membership;
 using Microsoft.AspNetCore.Builder;
 using Silo.Hosting;
+using Tests.EndToEnd;
 
 namespace Tests.Infrastructure;
 
@@ -44,6 +45,9 @@ public sealed class TestCluster : IAsyncDisposable
 
     /// <summary>The key the API computes for <paramref name="text"/>.</summary>
     public PredictionKey KeyOf(string text) => PredictionKey.Compute(ModelId, text);
+
+    /// <summary>The API host's services (its counters, its view).</summary>
+    public IServiceProvider ApiServices => _api!.Services;
 
     /// <summary>The API's live view of the members.</summary>
     public MembershipView ApiMembership => _api!.Services.GetRequiredService<MembershipView>();
@@ -91,15 +95,8 @@ public sealed class TestCluster : IAsyncDisposable
 
     public async Task<TestSilo> StartSiloAsync(string id)
     {
-        int http = FreePort(), internalPort = FreePort();
-        var settings = SharedSettings;
-        settings["Silo:Id"] = id;
-        settings["Model:Path"] = RepositoryPaths.DefaultModel;
-        settings["Storage:Provider"] = "Redis";
-        settings["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{http}";
-        settings["Kestrel:Endpoints:Internal:Url"] = $"http://127.0.0.1:{internalPort}";
-        settings["Kestrel:Endpoints:Internal:Protocols"] = "Http2";
-        var app = SiloHost.Build(["--contentRoot", Path.Combine(RepositoryPaths.Root, "Silo")], settings);
+        int http = FreePort.Reserve(), internalPort = FreePort.Reserve();
+        var app = SiloHost.Build(["--contentRoot", Path.Combine(RepositoryPaths.Root, "Silo")], SiloSettings(id, http, internalPort));
         await app.StartAsync();
         var silo = new TestSilo(id, app, new Uri($"http://127.0.0.1:{http}/"), new Uri($"http://127.0.0.1:{internalPort}"));
         lock (_silos)
@@ -107,6 +104,33 @@ public sealed class TestCluster : IAsyncDisposable
             _silos.Add(id, silo);
         }
         return silo;
+    }
+
+    /// <summary>A silo as its own OS process (the built Silo.dll) in this cluster, for tests that kill one.</summary>
+    public async Task<ServerProcess> StartSiloProcessAsync(string id)
+    {
+        int http = FreePort.Reserve(), internalPort = FreePort.Reserve();
+        var arguments = SiloSettings(id, http, internalPort).Select(setting => $"--{setting.Key}={setting.Value}");
+        var process = ServerProcess.Start(ServerProcess.SiloAssembly, new Uri($"http://127.0.0.1:{http}/"), arguments);
+        if (!await process.WaitReadyAsync(TimeSpan.FromSeconds(30)))
+        {
+            string output = process.Output;
+            await process.DisposeAsync();
+            throw new InvalidOperationException($"Silo process {id} did not become ready:\n{output}");
+        }
+        return process;
+    }
+
+    private Dictionary<string, string?> SiloSettings(string id, int http, int internalPort)
+    {
+        var settings = SharedSettings;
+        settings["Silo:Id"] = id;
+        settings["Model:Path"] = RepositoryPaths.DefaultModel;
+        settings["Storage:Provider"] = "Redis";
+        settings["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{http}";
+        settings["Kestrel:Endpoints:Internal:Url"] = $"http://127.0.0.1:{internalPort}";
+        settings["Kestrel:Endpoints:Internal:Protocols"] = "Http2";
+        return settings;
     }
 
     /// <summary>Graceful stop, as on SIGTERM: the silo leaves the table, drains, then stops listening.</summary>
@@ -158,7 +182,7 @@ public sealed class TestCluster : IAsyncDisposable
 
     private async Task StartApiAsync()
     {
-        int port = FreePort();
+        int port = FreePort.Reserve();
         var settings = SharedSettings;
         settings["urls"] = $"http://127.0.0.1:{port}";
         _api = ApiHost.Build(ApiArguments, settings);
@@ -181,10 +205,4 @@ public sealed class TestCluster : IAsyncDisposable
         }
     }
 
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -67,7 +67,7 @@ public sealed class RedisResilienceTests
     [Fact]
     public async Task Connection_refused_fails_fast_with_the_reason()
     {
-        int port = FreePort();
+        int port = FreePort.Reserve();
         await using var client = new RedisClient(new RedisOptions { Endpoint = $"127.0.0.1:{port}" });
         var stopwatch = Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<RedisConnectionException>(() => client.PingAsync());
@@ -217,7 +217,7 @@ public sealed class RedisResilienceTests
     [Fact]
     public async Task Disposing_while_connecting_ends_promptly()
     {
-        int port = FreePort();
+        int port = FreePort.Reserve();
         var client = new RedisClient(new RedisOptions { Endpoint = $"127.0.0.1:{port}", ReconnectMinDelay = TimeSpan.FromSeconds(30), ReconnectMaxDelay = TimeSpan.FromSeconds(30) });
         await Assert.ThrowsAsync<RedisConnectionException>(() => client.PingAsync());
         var stopwatch = Stopwatch.StartNew();
@@ -235,11 +235,4 @@ public sealed class RedisResilienceTests
         }
     }
 
-    /// <summary>A loopback port nothing listens on (just released).</summary>
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
