@@ -33,12 +33,14 @@ public sealed class RedisBatch
     public Task<long> HashSetAsync(string key, IReadOnlyList<KeyValuePair<string, byte[]>> fields)
     {
         ThrowIfExecuted();
-        if (fields?.Count == 0)
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(fields);
+        if (fields.Count == 0)
         {
-            ArgumentNullException.ThrowIfNull(key);
+            // Redis rejects an HSET without fields; nothing would change anyway.
             return Task.FromResult(0L);
         }
-        RedisCommands.HashSet(_commands, key, fields!);
+        RedisCommands.HashSet(_commands, key, fields);
         return Queue(new PendingReply<long>("HSET", ReplyConverters.Integer));
     }
 
@@ -54,11 +56,12 @@ public sealed class RedisBatch
     public Task<long> DeleteAsync(IReadOnlyList<string> keys)
     {
         ThrowIfExecuted();
-        if (keys?.Count == 0)
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
         {
             return Task.FromResult(0L);
         }
-        RedisCommands.Delete(_commands, keys!);
+        RedisCommands.Delete(_commands, keys);
         return Queue(new PendingReply<long>("DEL", ReplyConverters.Integer));
     }
 

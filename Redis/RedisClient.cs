@@ -8,8 +8,9 @@ namespace Redis;
 /// <summary>
 /// A Redis client over a small pool of multiplexed connections (RESP2). Thread-safe: any number of callers share
 /// one instance; their commands are pipelined on the pool's sockets. Construction does not block: connections are
-/// opened in the background and re-opened with backoff whenever they are lost. While none is open, commands fail
-/// at once with <see cref="RedisConnectionException"/>; a command without a reply within
+/// opened in the background and re-opened with backoff whenever they are lost. Commands issued before the first
+/// connect attempt has ended wait for it; after that, while no connection is open, commands fail at once with
+/// <see cref="RedisConnectionException"/> (they never wait for a reconnect); a command without a reply within
 /// <see cref="RedisOptions.CommandTimeout"/> fails with <see cref="RedisTimeoutException"/>; an error reply fails it
 /// with <see cref="RedisServerException"/>. Keys are UTF-8 strings, values are bytes.
 /// </summary>
@@ -51,13 +52,15 @@ public sealed class RedisClient : IAsyncDisposable
     /// <summary>One MGET: a value or null per key, in the order of <paramref name="keys"/>.</summary>
     public Task<byte[]?[]> GetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
     {
-        var command = CommandBuffer.ForCurrentThread();
-        RedisCommands.MultiGet(command, keys);
+        ArgumentNullException.ThrowIfNull(keys);
         if (keys.Count == 0)
         {
+            // Redis rejects an MGET without keys; the answer is known anyway.
             ThrowIfDisposed();
             return Task.FromResult<byte[]?[]>([]);
         }
+        var command = CommandBuffer.ForCurrentThread();
+        RedisCommands.MultiGet(command, keys);
         return SendAsync(command, new PendingReply<byte[]?[]>("MGET", ReplyConverters.NullableBytesArray), cancellationToken);
     }
 
@@ -72,13 +75,14 @@ public sealed class RedisClient : IAsyncDisposable
     /// <summary>DEL: how many of <paramref name="keys"/> existed.</summary>
     public Task<long> DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
     {
-        var command = CommandBuffer.ForCurrentThread();
-        RedisCommands.Delete(command, keys);
+        ArgumentNullException.ThrowIfNull(keys);
         if (keys.Count == 0)
         {
             ThrowIfDisposed();
             return Task.FromResult(0L);
         }
+        var command = CommandBuffer.ForCurrentThread();
+        RedisCommands.Delete(command, keys);
         return SendAsync(command, new PendingReply<long>("DEL", ReplyConverters.Integer), cancellationToken);
     }
 
@@ -93,13 +97,15 @@ public sealed class RedisClient : IAsyncDisposable
     /// <summary>HSET: how many of <paramref name="fields"/> were new (existing ones are overwritten).</summary>
     public Task<long> HashSetAsync(string key, IReadOnlyList<KeyValuePair<string, byte[]>> fields, CancellationToken cancellationToken = default)
     {
-        var command = CommandBuffer.ForCurrentThread();
-        RedisCommands.HashSet(command, key, fields);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(fields);
         if (fields.Count == 0)
         {
             ThrowIfDisposed();
             return Task.FromResult(0L);
         }
+        var command = CommandBuffer.ForCurrentThread();
+        RedisCommands.HashSet(command, key, fields);
         return SendAsync(command, new PendingReply<long>("HSET", ReplyConverters.Integer), cancellationToken);
     }
 
@@ -114,13 +120,15 @@ public sealed class RedisClient : IAsyncDisposable
     /// <summary>HDEL: how many of <paramref name="fields"/> existed.</summary>
     public Task<long> HashDeleteAsync(string key, IReadOnlyList<string> fields, CancellationToken cancellationToken = default)
     {
-        var command = CommandBuffer.ForCurrentThread();
-        RedisCommands.HashDelete(command, key, fields);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(fields);
         if (fields.Count == 0)
         {
             ThrowIfDisposed();
             return Task.FromResult(0L);
         }
+        var command = CommandBuffer.ForCurrentThread();
+        RedisCommands.HashDelete(command, key, fields);
         return SendAsync(command, new PendingReply<long>("HDEL", ReplyConverters.Integer), cancellationToken);
     }
 

@@ -263,6 +263,8 @@ internal sealed class RedisConnection : IThreadPoolWorkItem
                 _outgoing = _sending;
                 _sending = batch;
             }
+            // Counted before sending: once a reply to anything in it has arrived, the count includes this write.
+            Interlocked.Increment(ref _socketWrites.Value);
             try
             {
                 var bytes = batch.WrittenMemory;
@@ -278,7 +280,6 @@ internal sealed class RedisConnection : IThreadPoolWorkItem
                 Close(new RedisConnectionException($"Writing to Redis at {_endpoint} failed: {exception.Message}", exception));
                 continue;
             }
-            Interlocked.Increment(ref _socketWrites.Value);
             batch.Clear();
         }
     }

@@ -102,14 +102,15 @@ public sealed class RedisPipeliningTests(RedisServerFixture fixture) : IClassFix
         }
         await batch.ExecuteAsync();
 
-        using var start = new ManualResetEventSlim();
+        // Released together, so the GETs really are in flight at the same time.
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var readers = Enumerable.Range(0, 200).Select(i => Task.Run(async () =>
         {
-            start.Wait();
+            await start.Task;
             var value = await client.GetAsync($"pipe:concurrent:{i}");
             return (i, Text: Encoding.ASCII.GetString(value!));
         })).ToArray();
-        start.Set();
+        start.SetResult();
         foreach (var (i, text) in await Task.WhenAll(readers))
         {
             Assert.Equal($"value-{i}-{new string('x', i)}", text);

@@ -81,6 +81,25 @@ public sealed class RedisResilienceTests
     }
 
     [Fact]
+    public async Task A_connect_that_hangs_fails_after_the_connect_timeout()
+    {
+        // A listener whose accept queue is full: Linux drops further SYNs, so a connect neither succeeds nor fails
+        // (it would retry for about two minutes).
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0);
+        var endpoint = (IPEndPoint)listener.LocalEndPoint!;
+        using var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await filler.ConnectAsync(endpoint);
+
+        await using var client = new RedisClient(new RedisOptions { Endpoint = endpoint.ToString(), ConnectTimeout = TimeSpan.FromMilliseconds(300) });
+        var stopwatch = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<RedisConnectionException>(() => client.PingAsync());
+        Assert.Contains("timed out after 300 ms", error.Message);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"Took {stopwatch.Elapsed}.");
+    }
+
+    [Fact]
     public async Task A_server_that_never_answers_times_commands_out_and_is_reconnected_to()
     {
         await using var silent = new UnresponsiveServer();
