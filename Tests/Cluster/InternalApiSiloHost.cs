@@ -1,15 +1,7 @@
-using System.Net;
-using Grains.Hosting;
 using Grains.Interfaces;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Silo.Internal;
+using Silo.Hosting;
 using Tests.Infrastructure;
 
 namespace Tests.Cluster;
@@ -36,28 +28,21 @@ public sealed class InternalApiSiloHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // The content root is Silo/, so the silo's own appsettings.json applies; tests override what they need.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            Args = [],
-            EnvironmentName = "Testing",
-            ContentRootPath = Path.Combine(RepositoryPaths.Root, "Silo"),
-        });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        // The silo host as Silo.dll builds it, alone: no membership, grain storage in memory.
+        int internalPort = FreePort.Reserve();
+        _app = SiloHost.Build(["--contentRoot", Path.Combine(RepositoryPaths.Root, "Silo"), "--environment", "Testing"], new Dictionary<string, string?>
         {
             ["Model:Path"] = RepositoryPaths.DefaultModel,
             ["Cluster:Key"] = ClusterKey,
+            ["Membership:Provider"] = "None",
+            ["Storage:Provider"] = "Memory",
+            ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{FreePort.Reserve()}",
+            ["Kestrel:Endpoints:Internal:Url"] = $"http://127.0.0.1:{internalPort}",
             ["Inference:IntraOpThreads"] = "2",
             ["Logging:LogLevel:Default"] = "Warning",
         });
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
-        builder.Services.AddPredictionSilo(builder.Configuration).AddInternalApi(builder.Configuration);
-
-        _app = builder.Build();
-        _app.MapInternalApi();
         await _app.StartAsync();
-        string address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        Address = new Uri(address.EndsWith('/') ? address : address + "/");
+        Address = new Uri($"http://127.0.0.1:{internalPort}/");
     }
 
     /// <summary>Stops the server (in-flight calls finish, new ones are refused), as a silo shutting down does.</summary>
