@@ -4,12 +4,19 @@ using Api.Routing;
 using Grains.Interfaces;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 
 namespace Api.Apis;
 
 /// <summary><c>POST /predict</c>: classify texts; every text gets every label's score, in input order.</summary>
 public static class PredictApi
 {
+    // X-Cache: hit when every text was answered by a cache tier (memory or storage), miss when any was inferred.
+    // Load tools read it to report the hit ratio they observed.
+    private const string CacheHeader = "X-Cache";
+    private static readonly StringValues CacheHit = "hit";
+    private static readonly StringValues CacheMiss = "miss";
+
     public static IEndpointRouteBuilder MapPredictApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/predict", PredictAsync)
@@ -61,15 +68,18 @@ public static class PredictApi
         }
 
         var scoresByText = new float[texts.Count][];
+        bool cached = true;
         for (int i = 0; i < slots.Length; i++)
         {
             var result = results[slots[i]];
+            cached &= result.Source != PredictionSource.Inference;
             if (result.Status != PredictionStatus.Ok)
             {
                 return Unavailable(context, limits, "Overloaded", $"The inference queue is full. Retry after {limits.RetryAfterSeconds} second(s).");
             }
             scoresByText[i] = result.Scores!;
         }
+        context.Response.Headers[CacheHeader] = cached ? CacheHit : CacheMiss;
         return new PredictionsResult(writer, model, scoresByText);
     }
 

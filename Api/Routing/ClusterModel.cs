@@ -9,7 +9,7 @@ namespace Api.Routing;
 /// </summary>
 public sealed partial class ClusterModel(MembershipView membership, SiloClient silos, ILogger<ClusterModel> logger) : BackgroundService
 {
-    private static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(5);
 
     private readonly SemaphoreSlim _wakeUp = new(0, 1);

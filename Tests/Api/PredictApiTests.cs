@@ -39,6 +39,24 @@ public sealed class PredictApiTests(EmbeddedApiFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task Predict_XCacheHeader_SaysMissUntilEveryTextIsCached()
+    {
+        string seen = $"x-cache header test {Guid.NewGuid()}", fresh = $"x-cache header test {Guid.NewGuid()}";
+
+        Assert.Equal("miss", await CacheHeaderAsync(seen));
+        Assert.Equal("hit", await CacheHeaderAsync(seen));
+        Assert.Equal("miss", await CacheHeaderAsync(seen, fresh));
+        Assert.Equal("hit", await CacheHeaderAsync(fresh, seen));
+    }
+
+    private async Task<string?> CacheHeaderAsync(params string[] texts)
+    {
+        using var response = await _client.PostAsync("/predict", Json(Body(texts)));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return response.Headers.TryGetValues("X-Cache", out var values) ? values.Single() : null;
+    }
+
+    [Fact]
     public async Task Predict_TextsWithDuplicates_AnswersEveryTextInInputOrder()
     {
         string[] texts = ["a gorgeous , witty film", "dull and tedious", "a gorgeous , witty film", "", "dull and tedious", "it 's fine"];
