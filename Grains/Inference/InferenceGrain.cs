@@ -13,10 +13,14 @@ namespace Grains.Inference;
 /// <summary>
 /// The silo's stateless inference worker: texts are tokenized by the caller, queued (bounded), gathered
 /// into batches that close at <see cref="InferenceOptions.MaxBatchSize"/>, <see cref="InferenceOptions.MaxBatchTokens"/>
-/// (padded) or <see cref="InferenceOptions.MaxBatchDelay"/>, and run by dedicated worker threads.
+/// (padded) or <see cref="InferenceOptions.MaxBatchDelay"/>, and run by dedicated worker threads. A batch is
+/// formed around the oldest waiting text from texts of similar length (<see cref="LengthAwareBatcher"/>).
 /// </summary>
 public sealed partial class InferenceGrain : IInferenceGrain, IHostedService, IDisposable
 {
+    // Batches' worth of texts the batch loop looks at when it forms a batch.
+    private const int StageBatches = 4;
+
     private readonly SentimentModel _model;
     private readonly InferenceOptions _options;
     private readonly InferenceMetrics _metrics;
@@ -26,6 +30,14 @@ public sealed partial class InferenceGrain : IInferenceGrain, IHostedService, ID
     /// <summary>Workers with nothing to do; <see cref="_idleCount"/> counts them for the batch loop to await.</summary>
     private readonly ConcurrentQueue<InferenceWorker> _idle = new();
     private readonly SemaphoreSlim _idleCount = new(0);
+    /// <summary>
+    /// Texts taken off the queue but not yet batched, oldest first (batch loop only). A window of several
+    /// batches lets each batch gather texts of similar length, so little of a run is spent on padding.
+    /// </summary>
+    private readonly List<InferenceRequest> _staged;
+    private readonly int _stageCapacity;
+    private readonly LengthAwareBatcher _batcher;
+    private int _stagedCount;
     private Task? _batchLoop;
 
     public InferenceGrain(SentimentModel model, IOptions<InferenceOptions> options, InferenceMetrics metrics, ILogger<InferenceGrain> logger)
@@ -39,6 +51,9 @@ public sealed partial class InferenceGrain : IInferenceGrain, IHostedService, ID
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        _stageCapacity = StageBatches * _options.MaxBatchSize;
+        _staged = new List<InferenceRequest>(_stageCapacity);
+        _batcher = new LengthAwareBatcher(_options.MaxBatchSize, _options.MaxBatchTokens, _stageCapacity, metrics);
         _workers = new InferenceWorker[_options.Workers];
         for (int i = 0; i < _workers.Length; i++)
         {
@@ -46,8 +61,8 @@ public sealed partial class InferenceGrain : IInferenceGrain, IHostedService, ID
         }
     }
 
-    /// <summary>Texts waiting for a batch.</summary>
-    public int QueueDepth => _queue.Reader.Count;
+    /// <summary>Texts waiting for a batch (queued or staged).</summary>
+    public int QueueDepth => _queue.Reader.Count + Volatile.Read(ref _stagedCount);
 
     public ValueTask<float[]?> InferAsync(string text, CancellationToken cancellationToken)
     {
@@ -139,36 +154,20 @@ public sealed partial class InferenceGrain : IInferenceGrain, IHostedService, ID
     }
 
     /// <summary>
-    /// Fills <paramref name="batch"/>; false when the queue is completed and empty. Under load the queue
-    /// already holds a full batch and nothing waits; only a shallow queue waits up to the delay for company.
+    /// Fills <paramref name="batch"/>; false when the queue is completed and nothing is left. Under load the
+    /// queue already holds a full batch and nothing waits; only a shallow queue waits up to the delay for company.
     /// </summary>
     private async ValueTask<bool> CollectAsync(ChannelReader<InferenceRequest> reader, List<InferenceRequest> batch)
     {
-        int longest = 0;
         long deadline = 0;
-        while (batch.Count < _options.MaxBatchSize)
+        while (true)
         {
-            if (reader.TryPeek(out var next))
+            Stage(reader);
+            if (_staged.Count >= _options.MaxBatchSize)
             {
-                if (next.IsAbandoned)
-                {
-                    reader.TryRead(out _);
-                    _metrics.RecordDropped();
-                    next.Release();
-                    continue;
-                }
-                int newLongest = Math.Max(longest, next.Length);
-                if (batch.Count > 0 && (batch.Count + 1) * newLongest > _options.MaxBatchTokens)
-                {
-                    break; // the padded cost would pass the budget: this text starts the next batch
-                }
-                reader.TryRead(out _);
-                batch.Add(next);
-                longest = newLongest;
-                continue;
+                break;
             }
-
-            if (batch.Count == 0)
+            if (_staged.Count == 0)
             {
                 if (!await reader.WaitToReadAsync().ConfigureAwait(false))
                 {
@@ -192,7 +191,25 @@ public sealed partial class InferenceGrain : IInferenceGrain, IHostedService, ID
                 break;
             }
         }
+        _batcher.Form(_staged, batch);
+        Volatile.Write(ref _stagedCount, _staged.Count);
         return true;
+    }
+
+    /// <summary>Moves queued texts into the staging window (up to its size), dropping callers that gave up.</summary>
+    private void Stage(ChannelReader<InferenceRequest> reader)
+    {
+        while (_staged.Count < _stageCapacity && reader.TryRead(out var next))
+        {
+            if (next.IsAbandoned)
+            {
+                _metrics.RecordDropped();
+                next.Release();
+                continue;
+            }
+            _staged.Add(next);
+        }
+        Volatile.Write(ref _stagedCount, _staged.Count);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Inference started: {Workers} worker(s), batches of at most {MaxBatchSize} texts / {MaxBatchTokens} padded tokens, delay {DelayMs} ms")]

@@ -26,6 +26,9 @@ internal sealed class InferenceRequest
 
     public int Length { get; }
 
+    /// <summary>Batches formed without this text while it was staged (the batcher's fairness clock).</summary>
+    public int PassedOver { get; set; }
+
     /// <summary>Softmax scores; continuations run asynchronously so the inference thread never runs caller code.</summary>
     public TaskCompletionSource<float[]?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

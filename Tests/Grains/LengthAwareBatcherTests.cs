@@ -1,0 +1,106 @@
+using System.Buffers;
+using System.Diagnostics.Metrics;
+using Grains.Inference.Batching;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Tests.Grains;
+
+/// <summary>Batches formed around the oldest text from texts of similar length, within both budgets.</summary>
+public sealed class LengthAwareBatcherTests
+{
+    private readonly InferenceMetrics _metrics = new(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
+
+    private static InferenceRequest Text(int length) => new(ArrayPool<long>.Shared.Rent(Math.Max(length, 1)), length, CancellationToken.None);
+
+    [Fact]
+    public void A_batch_is_the_fullest_run_of_similar_lengths()
+    {
+        var batcher = new LengthAwareBatcher(maxBatchSize: 3, maxBatchTokens: 10_000, capacity: 16, _metrics);
+        var staged = new[] { 20, 5, 60, 19, 21, 6, 58 }.Select(Text).ToList();
+        var batch = new List<InferenceRequest>();
+
+        batcher.Form(staged, batch);
+
+        Assert.Equal([19, 20, 21], batch.Select(r => r.Length).Order().ToArray());
+        // What is left keeps its arrival order.
+        Assert.Equal([5, 60, 6, 58], staged.Select(r => r.Length).ToArray());
+    }
+
+    [Fact]
+    public void A_text_passed_over_for_a_window_of_batches_gets_a_batch_formed_around_it()
+    {
+        // Capacity 6 and batches of 3: a text may be passed over twice.
+        var batcher = new LengthAwareBatcher(maxBatchSize: 3, maxBatchTokens: 10_000, capacity: 6, _metrics);
+        var outlier = Text(60);
+        var staged = new List<InferenceRequest> { outlier };
+        for (int round = 0; round < 3; round++)
+        {
+            while (staged.Count < 6)
+            {
+                staged.Add(Text(10));
+            }
+            var batch = new List<InferenceRequest>();
+            batcher.Form(staged, batch);
+            Assert.Equal(round == 2, batch.Contains(outlier));
+        }
+    }
+
+    [Fact]
+    public void Batches_respect_the_size_and_padded_token_budgets_and_take_every_text_once()
+    {
+        var random = new Random(3);
+        var batcher = new LengthAwareBatcher(maxBatchSize: 8, maxBatchTokens: 200, capacity: 64, _metrics);
+        var all = Enumerable.Range(0, 64).Select(_ => Text(random.Next(3, 70))).ToList();
+        var staged = all.ToList();
+        var seen = new HashSet<InferenceRequest>();
+        while (staged.Count > 0)
+        {
+            var batch = new List<InferenceRequest>();
+            batcher.Form(staged, batch);
+
+            Assert.InRange(batch.Count, 1, 8);
+            Assert.True(batch.Count == 1 || batch.Count * batch.Max(r => r.Length) <= 200, "padded budget");
+            Assert.All(batch, r => Assert.True(seen.Add(r), "a text batched twice"));
+        }
+        Assert.Equal(all.Count, seen.Count);
+    }
+
+    [Fact]
+    public void Grouping_by_length_pads_far_less_than_arrival_order_on_mixed_lengths()
+    {
+        var random = new Random(5);
+        int[] lengths = Enumerable.Range(0, 128).Select(_ => random.Next(4, 64)).ToArray();
+        long arrivalPadded = lengths.Chunk(32).Sum(chunk => (long)chunk.Length * chunk.Max());
+
+        var batcher = new LengthAwareBatcher(maxBatchSize: 32, maxBatchTokens: 8192, capacity: 128, _metrics);
+        var staged = lengths.Select(Text).ToList();
+        long groupedPadded = 0;
+        while (staged.Count > 0)
+        {
+            var batch = new List<InferenceRequest>();
+            batcher.Form(staged, batch);
+            groupedPadded += (long)batch.Count * batch.Max(r => r.Length);
+        }
+
+        long real = lengths.Sum();
+        Assert.True(groupedPadded < real * 1.35, $"grouped: {groupedPadded} padded tokens for {real} real");
+        Assert.True(arrivalPadded > real * 1.5, $"arrival order: {arrivalPadded} padded tokens for {real} real");
+    }
+
+    [Fact]
+    public void Texts_whose_callers_gave_up_are_dropped_not_batched()
+    {
+        var batcher = new LengthAwareBatcher(maxBatchSize: 4, maxBatchTokens: 1000, capacity: 8, _metrics);
+        using var cancel = new CancellationTokenSource();
+        var gone = new InferenceRequest(ArrayPool<long>.Shared.Rent(8), 8, cancel.Token);
+        var staged = new List<InferenceRequest> { gone, Text(8), Text(9) };
+        cancel.Cancel();
+        var batch = new List<InferenceRequest>();
+
+        batcher.Form(staged, batch);
+
+        Assert.DoesNotContain(gone, batch);
+        Assert.Equal(2, batch.Count);
+        Assert.Equal(1, _metrics.DroppedCount);
+    }
+}
