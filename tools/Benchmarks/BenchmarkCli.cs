@@ -14,7 +14,7 @@ internal static class BenchmarkCli
         usage: benchmarks <command> [options]        (see tools/Benchmarks/README.md)
 
           engine       raw runs on synthetic sentences, every batch x length cell
-                       [--batches 1,8,32] [--lengths 16,32,64,128] [--iterations N | --seconds 3]
+                       [--batches 1,8,32] [--lengths 16,32,64,128] [--iterations N | --seconds 2.5]
                        [--min-iterations 5] [--warmup 2]
           engine-sst2  SST-2 dev sentences, batched as the service batches (arrival) and length-bucketed
                        [--data eval/data/sst2/dev.tsv] [--batch-size 32] [--batch-tokens 8192]

@@ -1,6 +1,9 @@
 namespace Benchmarks;
 
-/// <summary>One batch x length cell of the engine grid. Rates are computed from the median run time.</summary>
+/// <summary>
+/// One batch x length cell of the engine grid. Rates are computed from the median run time;
+/// <see cref="OthersCpuPercent"/> is the share of the machine other processes used meanwhile (see <see cref="CpuInterference"/>).
+/// </summary>
 internal sealed record EngineCellResult(
     int Batch,
     int Length,
@@ -12,4 +15,5 @@ internal sealed record EngineCellResult(
     double MaxMs,
     double SentencesPerSecond,
     double TokensPerSecond,
-    long AllocatedBytesPerRun);
+    long AllocatedBytesPerRun,
+    double? OthersCpuPercent);

@@ -13,7 +13,7 @@ internal static class EngineCommand
     // The default grid (12 cells, up to 4096 tokens a run) must finish in about a minute on 2 cores.
     private static readonly int[] DefaultBatches = [1, 8, 32];
     private static readonly int[] DefaultLengths = [16, 32, 64, 128];
-    private const double DefaultSecondsPerCell = 3;
+    private const double DefaultSecondsPerCell = 2.5;
     private const int DefaultMinimumRuns = 5;
     private const int DefaultWarmupRuns = 2;
 
@@ -50,7 +50,7 @@ internal static class EngineCommand
             ? $"# each cell: {warmupRuns} warm-up run(s), then {fixedRuns} timed runs"
             : $"# each cell: {warmupRuns} warm-up run(s), then timed runs for {secondsPerCell:0.##} s (at least {minimumRuns})");
         output.WriteLine();
-        output.WriteLine($"{"batch",5} {"length",6} {"runs",6} {"median ms",10} {"p10 ms",9} {"p90 ms",9} {"sentences/s",12} {"tokens/s",10} {"alloc B/run",11}");
+        output.WriteLine($"{"batch",5} {"length",6} {"runs",6} {"median ms",10} {"p10 ms",9} {"p90 ms",9} {"sentences/s",12} {"tokens/s",10} {"alloc B/run",11} {"others %",8}");
 
         var inputs = new ModelInputs(model.Model, batches.Max(), batches.Max() * lengths.Max());
         var ticks = new long[fixedRuns ?? MaximumTimedRuns];
@@ -64,7 +64,7 @@ internal static class EngineCommand
                 inputs.FillSynthetic(batch, length, random);
                 var cell = MeasureCell(inputs, batch, length, warmupRuns, fixedRuns, secondsPerCell, minimumRuns, ticks, milliseconds);
                 cells.Add(cell);
-                output.WriteLine($"{cell.Batch,5} {cell.Length,6} {cell.Runs,6} {cell.MedianMs,10:F2} {cell.P10Ms,9:F2} {cell.P90Ms,9:F2} {cell.SentencesPerSecond,12:F1} {cell.TokensPerSecond,10:F0} {cell.AllocatedBytesPerRun,11}");
+                output.WriteLine($"{cell.Batch,5} {cell.Length,6} {cell.Runs,6} {cell.MedianMs,10:F2} {cell.P10Ms,9:F2} {cell.P90Ms,9:F2} {cell.SentencesPerSecond,12:F1} {cell.TokensPerSecond,10:F0} {cell.AllocatedBytesPerRun,11} {CpuInterference.Format(cell.OthersCpuPercent),8}");
             }
         }
 
@@ -72,6 +72,7 @@ internal static class EngineCommand
         string loadAtEnd = MachineLoad.Read();
         double elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
         output.WriteLine();
+        output.WriteLine("# others % = CPU share other processes used during the cell; above a few % the cell is disturbed");
         output.WriteLine($"# peak {peak.TokensPerSecond:F0} tokens/s at batch {peak.Batch} x {peak.Length}; load avg at end {loadAtEnd}; {elapsed:F1} s in all");
         if (json)
         {
@@ -99,6 +100,7 @@ internal static class EngineCommand
         GC.Collect();
 
         long budget = (long)(secondsPerCell * Stopwatch.Frequency);
+        var cpuBefore = CpuInterference.Take();
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         long start = Stopwatch.GetTimestamp();
         int runs = 0;
@@ -117,6 +119,7 @@ internal static class EngineCommand
             }
         }
         long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        double? othersPercent = CpuInterference.OthersPercentSince(cpuBefore);
 
         for (int i = 0; i < runs; i++)
         {
@@ -135,6 +138,7 @@ internal static class EngineCommand
             SummaryLine.Round(stats.Max),
             SummaryLine.Round(batch / medianSeconds, 1),
             SummaryLine.Round((double)batch * length / medianSeconds, 0),
-            allocated / runs);
+            allocated / runs,
+            othersPercent);
     }
 }

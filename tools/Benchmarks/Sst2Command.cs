@@ -45,7 +45,7 @@ internal static class Sst2Command
         output.WriteLine($"# data      {data}: {sentences.Count} sentences, {realTokens} tokens (with [CLS]/[SEP]); length mean {realTokens / (double)sentences.Count:F1}, median {sortedLengths[sortedLengths.Length / 2]}, p90 {sortedLengths[(int)(0.9 * (sortedLengths.Length - 1))]}, max {sortedLengths[^1]}");
         output.WriteLine($"# batches   at most {maxBatchSize} texts and {maxBatchTokens} padded tokens (rows x longest); {warmupBatches} warm-up batch(es), then {repeats} timed pass(es) per strategy");
         output.WriteLine();
-        output.WriteLine($"{"strategy",-9} {"batches",7} {"mean size",9} {"padded",8} {"overhead",8} {"median s",8} {"min s",6} {"max s",6} {"sentences/s",11} {"real tok/s",10} {"padded tok/s",12}");
+        output.WriteLine($"{"strategy",-9} {"batches",7} {"mean size",9} {"padded",8} {"overhead",8} {"median s",8} {"min s",7} {"max s",7} {"sentences/s",11} {"real tok/s",10} {"padded tok/s",12} {"others %",8}");
 
         var plans = strategies.ToDictionary(s => s, s => BatchFormer.Form(lengths, s, maxBatchSize, maxBatchTokens));
         int capacityRows = plans.Values.SelectMany(p => p).Max(b => b.Sentences.Length);
@@ -56,12 +56,13 @@ internal static class Sst2Command
         {
             var result = Measure(strategy, plans[strategy], sentences, inputs, repeats, warmupBatches, realTokens);
             results.Add(result);
-            output.WriteLine($"{result.Strategy.ToString().ToLowerInvariant(),-9} {result.Batches,7} {result.MeanBatchSize,9:F1} {result.PaddedTokens,8} {result.PaddingOverheadPercent,7:F1}% {result.MedianSeconds,8:F2} {result.MinSeconds,6:F2} {result.MaxSeconds,6:F2} {result.SentencesPerSecond,11:F1} {result.RealTokensPerSecond,10:F0} {result.PaddedTokensPerSecond,12:F0}");
+            output.WriteLine($"{result.Strategy.ToString().ToLowerInvariant(),-9} {result.Batches,7} {result.MeanBatchSize,9:F1} {result.PaddedTokens,8} {result.PaddingOverheadPercent,7:F1}% {result.MedianSeconds,8:F3} {result.MinSeconds,7:F3} {result.MaxSeconds,7:F3} {result.SentencesPerSecond,11:F1} {result.RealTokensPerSecond,10:F0} {result.PaddedTokensPerSecond,12:F0} {CpuInterference.Format(result.OthersCpuPercent),8}");
         }
 
         string loadAtEnd = MachineLoad.Read();
         double elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
         output.WriteLine();
+        output.WriteLine("# others % = CPU share other processes used during the strategy's passes; above a few % the figure is disturbed");
         output.WriteLine($"# overhead = padded / real tokens - 1; load avg at end {loadAtEnd}; {elapsed:F1} s in all");
         if (json)
         {
@@ -131,6 +132,7 @@ internal static class Sst2Command
         }
 
         var seconds = new double[repeats];
+        var cpuBefore = CpuInterference.Take();
         for (int repeat = 0; repeat < repeats; repeat++)
         {
             GC.Collect();
@@ -146,6 +148,7 @@ internal static class Sst2Command
             seconds[repeat] = Stopwatch.GetElapsedTime(start).TotalSeconds;
         }
 
+        double? othersPercent = CpuInterference.OthersPercentSince(cpuBefore);
         var stats = SampleStatistics.FromUnsorted(seconds);
         long paddedTokens = batches.Sum(b => (long)b.PaddedTokens);
         return new StrategyResult(
@@ -161,6 +164,7 @@ internal static class Sst2Command
             SummaryLine.Round(stats.Max),
             SummaryLine.Round(sentences.Count / stats.Median, 1),
             SummaryLine.Round(realTokens / stats.Median, 0),
-            SummaryLine.Round(paddedTokens / stats.Median, 0));
+            SummaryLine.Round(paddedTokens / stats.Median, 0),
+            othersPercent);
     }
 }

@@ -2,7 +2,7 @@ namespace Benchmarks;
 
 /// <summary>
 /// One batching strategy over the whole SST-2 set. Times are whole passes (filling the buffers and running every
-/// batch); rates come from the median pass.
+/// batch); rates come from the median pass. <see cref="OthersCpuPercent"/> covers all its timed passes.
 /// </summary>
 internal sealed record StrategyResult(
     BatchingStrategy Strategy,
@@ -17,4 +17,5 @@ internal sealed record StrategyResult(
     double MaxSeconds,
     double SentencesPerSecond,
     double RealTokensPerSecond,
-    double PaddedTokensPerSecond);
+    double PaddedTokensPerSecond,
+    double? OthersCpuPercent);
