@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Benchmarks;
+using Tests.Infrastructure;
+
+namespace Tests.Benchmarks;
+
+/// <summary>
+/// The benchmark commands run end to end on the tiny default model and end with a SUMMARY line the lead's
+/// benchmark script can parse.
+/// </summary>
+public sealed class BenchmarkCommandTests
+{
+    [Fact]
+    public void Engine_TinyGrid_PrintsATableAndAParsableSummary()
+    {
+        var (exitCode, output, error) = Run(
+            "engine", "--model", RepositoryPaths.DefaultModel, "--batches", "1,4", "--lengths", "8,16",
+            "--iterations", "5", "--warmup", "1", "--json");
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("median ms", output);
+        using var summary = ParseSummary(output);
+        var root = summary.RootElement;
+        Assert.Equal("engine", root.GetProperty("command").GetString());
+        Assert.Equal(2, root.GetProperty("environment").GetProperty("intraOpThreads").GetInt32());
+        Assert.Equal("All", root.GetProperty("environment").GetProperty("graphOptimization").GetString());
+        var cells = root.GetProperty("cells").EnumerateArray().ToArray();
+        Assert.Equal([(1, 8), (1, 16), (4, 8), (4, 16)], cells.Select(c => (c.GetProperty("batch").GetInt32(), c.GetProperty("length").GetInt32())));
+        foreach (var cell in cells)
+        {
+            Assert.Equal(5, cell.GetProperty("runs").GetInt32());
+            double median = cell.GetProperty("medianMs").GetDouble();
+            Assert.True(median > 0);
+            Assert.True(cell.GetProperty("p10Ms").GetDouble() <= median && median <= cell.GetProperty("p90Ms").GetDouble());
+            double expected = cell.GetProperty("batch").GetInt32() * cell.GetProperty("length").GetInt32() / (median / 1000);
+            // The rate comes from the unrounded median; the reported median is rounded to microseconds.
+            Assert.InRange(cell.GetProperty("tokensPerSecond").GetDouble(), expected * 0.9, expected * 1.1);
+        }
+    }
+
+    [Fact]
+    public void EngineSst2_FewSentences_ReportsEveryStrategy()
+    {
+        var (exitCode, output, error) = Run(
+            "engine-sst2", "--model", RepositoryPaths.DefaultModel, "--data", RepositoryPaths.Sst2Dev, "--limit", "40",
+            "--batch-size", "8", "--strategies", "arrival,bucketed,single", "--repeats", "1", "--warmup", "1", "--json");
+
+        Assert.True(exitCode == 0, error);
+        using var summary = ParseSummary(output);
+        var root = summary.RootElement;
+        Assert.Equal(40, root.GetProperty("sentences").GetInt32());
+        var rates = root.GetProperty("sentencesPerSecond");
+        Assert.All(new[] { "arrival", "bucketed", "single" }, name => Assert.True(rates.GetProperty(name).GetDouble() > 0));
+        var overhead = root.GetProperty("strategies").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("strategy").GetString()!, s => s.GetProperty("paddingOverheadPercent").GetDouble());
+        Assert.Equal(0, overhead["single"]);
+        Assert.True(overhead["bucketed"] <= overhead["arrival"]);
+    }
+
+    [Theory]
+    [InlineData("engine", "--batchez", "1")]
+    [InlineData("engine", "--iterations", "3", "--seconds", "1")]
+    [InlineData("engine", "--graph-optimization", "Fast")]
+    [InlineData("engine-sst2", "--strategies", "random")]
+    [InlineData("bench")]
+    public void BadCommandLine_ExitsWithUsage(params string[] args)
+    {
+        var (exitCode, _, error) = Run(args);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("usage:", error);
+    }
+
+    private static (int ExitCode, string Output, string Error) Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int exitCode = BenchmarkCli.Run(args, output, error);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
+    private static JsonDocument ParseSummary(string output)
+    {
+        string last = output.TrimEnd().Split('\n')[^1];
+        Assert.StartsWith(SummaryLine.Prefix, last);
+        return JsonDocument.Parse(last[SummaryLine.Prefix.Length..]);
+    }
+}

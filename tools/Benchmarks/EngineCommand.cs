@@ -1,0 +1,144 @@
+using System.Diagnostics;
+
+namespace Benchmarks;
+
+/// <summary>
+/// <c>engine</c>: raw model runs through the service's interop on synthetic full-length sentences, for every
+/// batch size x sequence length; median and spread of the run time, and the sentence and token rates they give.
+/// </summary>
+internal static class EngineCommand
+{
+    public const string Name = "engine";
+
+    // The default grid (12 cells, up to 4096 tokens a run) must finish in about a minute on 2 cores.
+    private static readonly int[] DefaultBatches = [1, 8, 32];
+    private static readonly int[] DefaultLengths = [16, 32, 64, 128];
+    private const double DefaultSecondsPerCell = 2.5;
+    private const int DefaultMinimumRuns = 5;
+    private const int DefaultWarmupRuns = 2;
+
+    // Bounds the preallocated sample buffer when runs are timed by duration (a tiny model can run 100k times/s).
+    private const int MaximumTimedRuns = 200_000;
+
+    public static int Run(CommandLineOptions arguments, TextWriter output)
+    {
+        var batches = arguments.IntList("--batches", DefaultBatches);
+        var lengths = arguments.IntList("--lengths", DefaultLengths, minimum: 2);
+        int? fixedRuns = arguments.Has("--iterations") ? arguments.Int("--iterations", 1) : null;
+        if (fixedRuns is not null && arguments.Has("--seconds"))
+        {
+            throw new CommandLineException("Give --iterations or --seconds, not both.");
+        }
+        double secondsPerCell = arguments.Double("--seconds", DefaultSecondsPerCell, minimum: 0.001);
+        int minimumRuns = arguments.Int("--min-iterations", DefaultMinimumRuns);
+        int warmupRuns = arguments.Int("--warmup", DefaultWarmupRuns, minimum: 0);
+        bool json = arguments.Flag("--json");
+        var settings = BenchmarkModelSettings.FromCommandLine(arguments);
+        arguments.RejectUnread();
+
+        long started = Stopwatch.GetTimestamp();
+        using var model = BenchmarkModel.Load(settings);
+        int tooLong = lengths.FirstOrDefault(length => length > model.Model.MaxTokens);
+        if (tooLong > 0)
+        {
+            throw new CommandLineException($"--lengths: {tooLong} is longer than the model's {model.Model.MaxTokens} tokens.");
+        }
+
+        var environment = BenchmarkEnvironment.Describe(model);
+        environment.Write(output, "engine: raw runs, synthetic sentences, no padding", model);
+        output.WriteLine(fixedRuns is not null
+            ? $"# each cell: {warmupRuns} warm-up run(s), then {fixedRuns} timed runs"
+            : $"# each cell: {warmupRuns} warm-up run(s), then timed runs for {secondsPerCell:0.##} s (at least {minimumRuns})");
+        output.WriteLine();
+        output.WriteLine($"{"batch",5} {"length",6} {"runs",6} {"median ms",10} {"p10 ms",9} {"p90 ms",9} {"sentences/s",12} {"tokens/s",10} {"alloc B/run",11} {"others %",8}");
+
+        var inputs = new ModelInputs(model.Model, batches.Max(), batches.Max() * lengths.Max());
+        var ticks = new long[fixedRuns ?? MaximumTimedRuns];
+        var milliseconds = new double[ticks.Length];
+        var random = new Random(20240607);
+        var cells = new List<EngineCellResult>();
+        foreach (int batch in batches)
+        {
+            foreach (int length in lengths)
+            {
+                inputs.FillSynthetic(batch, length, random);
+                var cell = MeasureCell(inputs, batch, length, warmupRuns, fixedRuns, secondsPerCell, minimumRuns, ticks, milliseconds);
+                cells.Add(cell);
+                output.WriteLine($"{cell.Batch,5} {cell.Length,6} {cell.Runs,6} {cell.MedianMs,10:F2} {cell.P10Ms,9:F2} {cell.P90Ms,9:F2} {cell.SentencesPerSecond,12:F1} {cell.TokensPerSecond,10:F0} {cell.AllocatedBytesPerRun,11} {CpuInterference.Format(cell.OthersCpuPercent),8}");
+            }
+        }
+
+        var peak = cells.MaxBy(c => c.TokensPerSecond)!;
+        string loadAtEnd = MachineLoad.Read();
+        double elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        output.WriteLine();
+        output.WriteLine("# others % = CPU share other processes used during the cell; above a few % the cell is disturbed");
+        output.WriteLine($"# peak {peak.TokensPerSecond:F0} tokens/s at batch {peak.Batch} x {peak.Length}; load avg at end {loadAtEnd}; {elapsed:F1} s in all");
+        if (json)
+        {
+            SummaryLine.Write(output, new EngineSummary(Name, environment, loadAtEnd, SummaryLine.Round(elapsed, 1), cells, peak.TokensPerSecond));
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// Warms up, collects garbage, then times each run on its own (Stopwatch timestamps around the call only; no
+    /// I/O and no allocation by this loop). Stops after <paramref name="fixedRuns"/>, or once
+    /// <paramref name="secondsPerCell"/> have passed and at least <paramref name="minimumRuns"/> were timed.
+    /// </summary>
+    private static EngineCellResult MeasureCell(
+        ModelInputs inputs, int batch, int length, int warmupRuns, int? fixedRuns, double secondsPerCell, int minimumRuns,
+        long[] ticks, double[] milliseconds)
+    {
+        for (int i = 0; i < warmupRuns; i++)
+        {
+            inputs.Run(batch, length);
+        }
+        // A collection between cells, not during one: nothing left over from the last cell is paid for in this one.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        long budget = (long)(secondsPerCell * Stopwatch.Frequency);
+        var cpuBefore = CpuInterference.Take();
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        long start = Stopwatch.GetTimestamp();
+        int runs = 0;
+        while (true)
+        {
+            long before = Stopwatch.GetTimestamp();
+            inputs.Run(batch, length);
+            long after = Stopwatch.GetTimestamp();
+            ticks[runs++] = after - before;
+            bool done = fixedRuns is int n
+                ? runs >= n
+                : (runs >= minimumRuns && after - start >= budget) || runs == ticks.Length;
+            if (done)
+            {
+                break;
+            }
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        double? othersPercent = CpuInterference.OthersPercentSince(cpuBefore);
+
+        for (int i = 0; i < runs; i++)
+        {
+            milliseconds[i] = ticks[i] * 1000.0 / Stopwatch.Frequency;
+        }
+        var stats = SampleStatistics.FromUnsorted(milliseconds.AsSpan(0, runs));
+        double medianSeconds = stats.Median / 1000;
+        return new EngineCellResult(
+            batch,
+            length,
+            runs,
+            SummaryLine.Round(stats.Median),
+            SummaryLine.Round(stats.P10),
+            SummaryLine.Round(stats.P90),
+            SummaryLine.Round(stats.Min),
+            SummaryLine.Round(stats.Max),
+            SummaryLine.Round(batch / medianSeconds, 1),
+            SummaryLine.Round((double)batch * length / medianSeconds, 0),
+            allocated / runs,
+            othersPercent);
+    }
+}

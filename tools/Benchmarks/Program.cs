@@ -1,0 +1,13 @@
+namespace Benchmarks;
+
+/// <summary>
+/// Entry point. Not top-level statements: those generate a global <c>Program</c> type, which the test project
+/// (it sees this assembly's internals) would confuse with the Api's <c>Program</c>.
+/// </summary>
+internal static class BenchmarkProgram
+{
+    // benchmarks engine      [--model DIR] [--batches 1,8,32] [--lengths 16,32,64,128] [--iterations N | --seconds S] ...
+    // benchmarks engine-sst2 [--model DIR] [--data eval/data/sst2/dev.tsv] [--batch-size 32] [--batch-tokens 8192] ...
+    // See tools/Benchmarks/README.md.
+    public static int Main(string[] args) => BenchmarkCli.Run(args, Console.Out, Console.Error);
+}

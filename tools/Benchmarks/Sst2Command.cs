@@ -1,0 +1,170 @@
+using System.Diagnostics;
+
+namespace Benchmarks;
+
+/// <summary>
+/// <c>engine-sst2</c>: the SST-2 dev sentences, tokenized by the service's tokenizer, run through the model in
+/// batches formed as the service forms them (arrival order) and with length bucketing, to show what padding costs
+/// and the best sentence rate the engine can reach on this length mix.
+/// </summary>
+internal static class Sst2Command
+{
+    public const string Name = "engine-sst2";
+
+    private static readonly BatchingStrategy[] DefaultStrategies = [BatchingStrategy.Arrival, BatchingStrategy.Bucketed];
+    private const int DefaultRepeats = 3;
+    private const int DefaultWarmupBatches = 3;
+
+    public static int Run(CommandLineOptions arguments, TextWriter output)
+    {
+        string data = RepositoryFiles.Resolve(arguments.String("--data", RepositoryFiles.Sst2Dev));
+        var strategies = ParseStrategies(arguments.String("--strategies"));
+        int repeats = arguments.Int("--repeats", DefaultRepeats);
+        int warmupBatches = arguments.Int("--warmup", DefaultWarmupBatches, minimum: 0);
+        int? limit = arguments.Has("--limit") ? arguments.Int("--limit", 1) : null;
+        bool json = arguments.Flag("--json");
+        var settings = BenchmarkModelSettings.FromCommandLine(arguments);
+        // Batch limits default to the service's (InferenceOptions / appsettings), like the session settings.
+        int maxBatchSize = arguments.Int("--batch-size", settings.Options.MaxBatchSize);
+        int maxBatchTokens = arguments.Int("--batch-tokens", settings.Options.MaxBatchTokens, minimum: 2);
+        arguments.RejectUnread();
+        if (!File.Exists(data))
+        {
+            throw new CommandLineException($"--data: '{data}' does not exist.");
+        }
+
+        long started = Stopwatch.GetTimestamp();
+        using var model = BenchmarkModel.Load(settings);
+        var sentences = Tokenize(model, ReadSentences(data, limit));
+        var lengths = sentences.Select(s => s.Length).ToArray();
+        var sortedLengths = lengths.Order().ToArray();
+        long realTokens = lengths.Sum(l => (long)l);
+
+        var environment = BenchmarkEnvironment.Describe(model);
+        environment.Write(output, "engine-sst2: SST-2 sentences through the model, batched as the service batches", model);
+        output.WriteLine($"# data      {data}: {sentences.Count} sentences, {realTokens} tokens (with [CLS]/[SEP]); length mean {realTokens / (double)sentences.Count:F1}, median {sortedLengths[sortedLengths.Length / 2]}, p90 {sortedLengths[(int)(0.9 * (sortedLengths.Length - 1))]}, max {sortedLengths[^1]}");
+        output.WriteLine($"# batches   at most {maxBatchSize} texts and {maxBatchTokens} padded tokens (rows x longest); {warmupBatches} warm-up batch(es), then {repeats} timed pass(es) per strategy");
+        output.WriteLine();
+        output.WriteLine($"{"strategy",-9} {"batches",7} {"mean size",9} {"padded",8} {"overhead",8} {"median s",8} {"min s",7} {"max s",7} {"sentences/s",11} {"real tok/s",10} {"padded tok/s",12} {"others %",8}");
+
+        var plans = strategies.ToDictionary(s => s, s => BatchFormer.Form(lengths, s, maxBatchSize, maxBatchTokens));
+        int capacityRows = plans.Values.SelectMany(p => p).Max(b => b.Sentences.Length);
+        int capacityCells = plans.Values.SelectMany(p => p).Max(b => b.PaddedTokens);
+        var inputs = new ModelInputs(model.Model, capacityRows, capacityCells);
+        var results = new List<StrategyResult>();
+        foreach (var strategy in strategies)
+        {
+            var result = Measure(strategy, plans[strategy], sentences, inputs, repeats, warmupBatches, realTokens);
+            results.Add(result);
+            output.WriteLine($"{result.Strategy.ToString().ToLowerInvariant(),-9} {result.Batches,7} {result.MeanBatchSize,9:F1} {result.PaddedTokens,8} {result.PaddingOverheadPercent,7:F1}% {result.MedianSeconds,8:F3} {result.MinSeconds,7:F3} {result.MaxSeconds,7:F3} {result.SentencesPerSecond,11:F1} {result.RealTokensPerSecond,10:F0} {result.PaddedTokensPerSecond,12:F0} {CpuInterference.Format(result.OthersCpuPercent),8}");
+        }
+
+        string loadAtEnd = MachineLoad.Read();
+        double elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        output.WriteLine();
+        output.WriteLine("# others % = CPU share other processes used during the strategy's passes; above a few % the figure is disturbed");
+        output.WriteLine($"# overhead = padded / real tokens - 1; load avg at end {loadAtEnd}; {elapsed:F1} s in all");
+        if (json)
+        {
+            SummaryLine.Write(output, new Sst2Summary(
+                Name, environment, loadAtEnd, SummaryLine.Round(elapsed, 1), data, sentences.Count,
+                SummaryLine.Round(realTokens / (double)sentences.Count, 2), sortedLengths[sortedLengths.Length / 2], sortedLengths[^1],
+                maxBatchSize, maxBatchTokens, results,
+                results.ToDictionary(r => r.Strategy.ToString().ToLowerInvariant(), r => r.SentencesPerSecond)));
+        }
+        return 0;
+    }
+
+    /// <summary>The first column of a GLUE-style TSV, after its header line.</summary>
+    public static IReadOnlyList<string> ReadSentences(string path, int? limit = null)
+    {
+        var sentences = File.ReadLines(path).Skip(1)
+            .Where(line => line.Length > 0)
+            .Select(line => line.Split('\t')[0]);
+        return (limit is int n ? sentences.Take(n) : sentences).ToArray();
+    }
+
+    private static List<long[]> Tokenize(BenchmarkModel model, IReadOnlyList<string> texts)
+    {
+        if (texts.Count == 0)
+        {
+            throw new CommandLineException("--data holds no sentences.");
+        }
+        var tokenizer = model.Model.Tokenizer;
+        var scratch = new long[model.Model.MaxTokens];
+        var sentences = new List<long[]>(texts.Count);
+        foreach (string text in texts)
+        {
+            int length = tokenizer.Encode(text, scratch);
+            sentences.Add(scratch[..length]);
+        }
+        return sentences;
+    }
+
+    private static BatchingStrategy[] ParseStrategies(string? text)
+    {
+        if (text is null)
+        {
+            return DefaultStrategies;
+        }
+        return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(name => Enum.TryParse(name, ignoreCase: true, out BatchingStrategy strategy) && !char.IsAsciiDigit(name[0])
+                ? strategy
+                : throw new CommandLineException($"--strategies: '{name}' is not one of {string.Join(", ", Enum.GetNames<BatchingStrategy>()).ToLowerInvariant()}."))
+            .Distinct()
+            .ToArray() is { Length: > 0 } strategies
+            ? strategies
+            : throw new CommandLineException("--strategies needs at least one strategy.");
+    }
+
+    /// <summary>
+    /// Warms up on the strategy's first batches, then times whole passes: fill + run for every batch, as the
+    /// worker does, with no I/O and no allocation by this loop inside the timed region.
+    /// </summary>
+    private static StrategyResult Measure(
+        BatchingStrategy strategy, IReadOnlyList<PlannedBatch> batches, IReadOnlyList<long[]> sentences, ModelInputs inputs,
+        int repeats, int warmupBatches, long realTokens)
+    {
+        for (int i = 0; i < Math.Min(warmupBatches, batches.Count); i++)
+        {
+            inputs.FillBatch(batches[i], sentences);
+            inputs.Run(batches[i].Sentences.Length, batches[i].Columns);
+        }
+
+        var seconds = new double[repeats];
+        var cpuBefore = CpuInterference.Take();
+        for (int repeat = 0; repeat < repeats; repeat++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < batches.Count; i++)
+            {
+                var batch = batches[i];
+                inputs.FillBatch(batch, sentences);
+                inputs.Run(batch.Sentences.Length, batch.Columns);
+            }
+            seconds[repeat] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+
+        double? othersPercent = CpuInterference.OthersPercentSince(cpuBefore);
+        var stats = SampleStatistics.FromUnsorted(seconds);
+        long paddedTokens = batches.Sum(b => (long)b.PaddedTokens);
+        return new StrategyResult(
+            strategy,
+            batches.Count,
+            SummaryLine.Round(sentences.Count / (double)batches.Count, 2),
+            realTokens,
+            paddedTokens,
+            SummaryLine.Round(100.0 * (paddedTokens / (double)realTokens - 1), 1),
+            repeats,
+            SummaryLine.Round(stats.Median),
+            SummaryLine.Round(stats.Min),
+            SummaryLine.Round(stats.Max),
+            SummaryLine.Round(sentences.Count / stats.Median, 1),
+            SummaryLine.Round(realTokens / stats.Median, 0),
+            SummaryLine.Round(paddedTokens / stats.Median, 0),
+            othersPercent);
+    }
+}
