@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Every benchmark in one run on this machine, so ratios compare figures measured side by side:
+# the engine (raw ONNX Runtime through our interop) and the service (embedded) under the load runner.
+#   scripts/bench.sh            default durations (about 5 minutes)
+#   BENCH_SECONDS=10 scripts/bench.sh   shorter service phases
+# Prints each tool's report, then a table of figures and ratios; the raw SUMMARY lines go to
+# artifacts/bench/. See docs/performance.md for what each figure means and the targets.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+seconds="${BENCH_SECONDS:-20}"
+out="$root/artifacts/bench"
+mkdir -p "$out"
+
+"$root/scripts/setup.sh"
+if [[ ! -s models/distilbert-bench/model.onnx ]]; then
+  echo "[bench] building the DistilBERT-shaped benchmark model" >&2
+  /usr/bin/python3 tools/ModelBuilder/build_model.py distilbert --vocab-json .deps/data/bert-vocab.json --out models/distilbert-bench
+fi
+echo "[bench] building" >&2
+for project in Api/Api.csproj tools/Benchmarks/Benchmarks.csproj loadtest/LoadRunner/LoadRunner.csproj; do
+  dotnet build "$project" -c Release --nologo --verbosity quiet -clp:ErrorsOnly >&2
+done
+
+bin=net10.0
+bench() { dotnet "tools/Benchmarks/bin/Release/$bin/Benchmarks.dll" "$@"; }
+load() { dotnet "loadtest/LoadRunner/bin/Release/$bin/LoadRunner.dll" "$@"; }
+# summary NAME: keeps the SUMMARY line of what ran (stdin) in $out/NAME.json, echoing everything.
+summary() { tee "$out/$1.log" | tee /dev/stderr | sed -n 's/^SUMMARY //p' | tail -1 > "$out/$1.json"; }
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+wait_ready() {
+  for _ in $(seq 120); do curl -sf "$1/health/ready" >/dev/null 2>&1 && return 0; sleep 0.5; done
+  echo "[bench] $1 never became ready" >&2; return 1
+}
+
+echo "[bench] engine: batch x length grid" >&2
+bench engine --json 2>&1 | summary engine
+echo "[bench] engine: SST-2 dev mix, arrival-order vs length-bucketed batches" >&2
+bench engine-sst2 --json 2>&1 | summary engine-sst2
+
+service=http://127.0.0.1:8090
+(cd Api/bin/Release/$bin && exec dotnet Api.dll --urls "$service" --Model:Path="$root/models/distilbert-bench" \
+  --Logging:LogLevel:Default=Warning) > "$out/service.log" 2>&1 &
+pids+=($!)
+wait_ready "$service"
+
+echo "[bench] service, uncached: unique SST-2 sentences, 64 clients" >&2
+load --url "$service" --vus 64 --cache-rate 0 --duration "${seconds}s" --warmup 5s 2>&1 | summary service-uncached
+echo "[bench] service, seed scenario: 10 clients, one text per request, 95% repeated" >&2
+load --url "$service" --vus 10 --cache-rate 0.95 --duration "${seconds}s" 2>&1 | summary seed
+echo "[bench] service, hot path: every text cached, 32 clients" >&2
+load --url "$service" --vus 32 --cache-rate 1 --duration "${seconds}s" 2>&1 | summary hot-embedded
+kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
+
+bare=http://127.0.0.1:8091
+load serve-bare --urls "$bare" > "$out/bare.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 60); do curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' -d '{"text":["x"]}' "$bare/predict" && break; sleep 0.5; done
+echo "[bench] bare Kestrel endpoint (fixed JSON answer), 32 clients" >&2
+load --url "$bare" --vus 32 --cache-rate 1 --no-prime --duration "${seconds}s" 2>&1 | summary hot-bare
+
+/usr/bin/python3 - "$out" <<'PY'
+import json, sys, os
+out = sys.argv[1]
+def read(name):
+    with open(os.path.join(out, name + ".json")) as f:
+        return json.load(f)
+engine, sst2 = read("engine"), read("engine-sst2")
+uncached, seed, hot, bare = read("service-uncached"), read("seed"), read("hot-embedded"), read("hot-bare")
+ceiling = max(sst2["sentencesPerSecond"].values())
+rows = [
+    ("engine, SST-2 mix, best batching (sentences/s)", f'{ceiling:,.1f}', ""),
+    ("engine, SST-2 mix, arrival order (sentences/s)", f'{sst2["sentencesPerSecond"].get("arrival", 0):,.1f}', ""),
+    ("service uncached (sentences/s)", f'{uncached["rps"] * uncached["texts_per_request"]:,.1f}',
+     f'{uncached["rps"] * uncached["texts_per_request"] / ceiling:.0%} of engine (target >= 90%)'),
+    ("seed: 10 VUs, 95% cached (req/s)", f'{seed["rps"]:,.0f}',
+     f'p50 {seed["p50_ms"]} ms, p99 {seed["p99_ms"]} ms, errors {seed["errors"]}, hit ratio {seed["hit_ratio"]} (target >= 1,000 req/s, p99 < 100 ms)'),
+    ("hot path, embedded (req/s)", f'{hot["rps"]:,.0f}',
+     f'{hot["rps"] / bare["rps"]:.0%} of bare Kestrel (target >= 50%); p50 {hot["p50_ms"]} ms, p99 {hot["p99_ms"]} ms'),
+    ("bare Kestrel, fixed answer (req/s)", f'{bare["rps"]:,.0f}', f'p50 {bare["p50_ms"]} ms, p99 {bare["p99_ms"]} ms'),
+]
+print()
+print(f'{"figure":52} {"value":>12}  notes')
+for name, value, note in rows:
+    print(f'{name:52} {value:>12}  {note}')
+print(f'\nload average at the end: {open("/proc/loadavg").read().split()[:3]}; raw figures in {out}')
+PY
