@@ -48,7 +48,7 @@ internal sealed class RunStatistics
     /// <summary>Open loop: requests that were sent after their scheduled time because the in-flight cap was full.</summary>
     public long Late => Interlocked.Read(ref _late);
 
-    /// <summary>Open loop: requests scheduled in the window that could not be sent before it ended (cap full, or the runner behind).</summary>
+    /// <summary>Open loop: requests due in the window still unsent shortly after it ended (cap full, or the runner behind).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
     public void RecordSent() => Interlocked.Increment(ref _sent);

@@ -38,7 +38,7 @@ internal static class RunReport
         output.WriteLine($"errors     {(measured.Errors == 0 ? "none" : FormatErrors(measured, "", ""))}");
         if (options.Mode == RunMode.OpenLoop)
         {
-            output.WriteLine($"late       {measured.Late} sent late (in-flight cap full), {measured.Dropped} dropped (never sent before the window ended)");
+            output.WriteLine($"late       {measured.Late} sent late (in-flight cap full), {measured.Dropped} dropped (never sent: cap full or runner behind)");
             output.WriteLine(string.Create(c, $"send lag   p50 {summary.SendLagP50Ms:0.000}  p99 {summary.SendLagP99Ms:0.000}  max {Milliseconds(measured.SendLag.Max):0.000} ms (schedule to send: the runner's own share of the latency)"));
         }
         output.WriteLine(summary.HitRatio is { } ratio

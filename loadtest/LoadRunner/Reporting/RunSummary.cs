@@ -69,7 +69,7 @@ internal sealed record RunSummary
     /// <summary>Open loop: requests sent after their time because the in-flight cap was full; null in closed loop.</summary>
     public long? Late { get; init; }
 
-    /// <summary>Open loop: requests of the window never sent (cap full, or the runner behind, when it ended); null in closed loop.</summary>
+    /// <summary>Open loop: requests due in the window never sent (cap full, or the runner behind); null in closed loop.</summary>
     public long? Dropped { get; init; }
 
     /// <summary>Open loop: median delay between a request's scheduled time and its send (the runner's own share); null in closed loop.</summary>

@@ -11,13 +11,16 @@ namespace LoadRunner.Running;
 /// </summary>
 /// <remarks>
 /// At most <c>maxInFlight</c> requests are outstanding. A request due while the cap is full waits for a free slot,
-/// is then sent, and is counted as <b>late</b>; requests not sent when the window ends (the cap still full, or the
-/// runner itself behind) are counted as <b>dropped</b>. None is skipped silently. The timetable is kept by one dedicated thread sleeping precisely
-/// (<see cref="PreciseSleep"/>); how late each request actually left is recorded as the send lag, the runner's
-/// own share of the latency.
+/// is then sent, and is counted as <b>late</b>; requests still unsent <see cref="SendGrace"/> after the window ends
+/// (the cap still full, or the runner itself behind) are counted as <b>dropped</b>. None is skipped silently. The
+/// timetable is kept by one dedicated thread sleeping precisely (<see cref="PreciseSleep"/>); how late each request
+/// actually left is recorded as the send lag, the runner's own share of the latency.
 /// </remarks>
 internal static class OpenLoopRun
 {
+    /// <summary>How long after the window's end a request due in it may still be sent before it counts as dropped.</summary>
+    public static readonly TimeSpan SendGrace = TimeSpan.FromMilliseconds(100);
+
     public static Task RunAsync(PredictSender sender, RequestBodyFactory bodies, double rate, int maxInFlight,
         LoadSchedule schedule, RunStatistics warmup, RunStatistics measured, CancellationToken stop)
     {
@@ -32,9 +35,12 @@ internal static class OpenLoopRun
         using var slots = new SemaphoreSlim(maxInFlight, maxInFlight);
         double interval = Stopwatch.Frequency / rate;
         long scheduled = (long)Math.Ceiling((schedule.End - schedule.Start) / interval);
-        using var windowEnded = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        var untilEnd = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), schedule.End);
-        windowEnded.CancelAfter(untilEnd > TimeSpan.Zero ? untilEnd : TimeSpan.Zero);
+        // A request due in the window may still leave a little after it ends (the last one, woken a few microseconds
+        // late); only past this grace is the runner really behind, and what is left is dropped.
+        long sendDeadline = schedule.End + (long)(SendGrace.TotalSeconds * Stopwatch.Frequency);
+        using var deadlinePassed = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var untilDeadline = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), sendDeadline);
+        deadlinePassed.CancelAfter(untilDeadline > TimeSpan.Zero ? untilDeadline : TimeSpan.Zero);
 
         for (long i = 0; i < scheduled; i++)
         {
@@ -44,7 +50,7 @@ internal static class OpenLoopRun
             {
                 break;
             }
-            if (Stopwatch.GetTimestamp() >= schedule.End)
+            if (Stopwatch.GetTimestamp() >= sendDeadline)
             {
                 // The runner fell so far behind that the window is over: what is left was never sent.
                 measured.RecordDropped(CountMeasured(schedule, interval, i, scheduled));
@@ -55,7 +61,7 @@ internal static class OpenLoopRun
             {
                 try
                 {
-                    slots.Wait(windowEnded.Token);
+                    slots.Wait(deadlinePassed.Token);
                 }
                 catch (OperationCanceledException)
                 {
