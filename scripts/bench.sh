@@ -57,7 +57,7 @@ load --url "$service" --vus 32 --cache-rate 1 --duration "${seconds}s" 2>&1 | su
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
 
 bare=http://127.0.0.1:8091
-load serve-bare --urls "$bare" > "$out/bare.log" 2>&1 &
+(exec dotnet "loadtest/LoadRunner/bin/Release/$bin/LoadRunner.dll" serve-bare --urls "$bare") > "$out/bare.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 60); do curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' -d '{"text":["x"]}' "$bare/predict" && break; sleep 0.5; done
 echo "[bench] bare Kestrel endpoint (fixed JSON answer), 32 clients" >&2
