@@ -15,7 +15,7 @@ public sealed class BenchmarkCommandTests
     {
         var (exitCode, output, error) = Run(
             "engine", "--model", RepositoryPaths.DefaultModel, "--batches", "1,4", "--lengths", "8,16",
-            "--iterations", "5", "--warmup", "1", "--json");
+            "--iterations", "5", "--warmup", "1", "--warmup-seconds", "0", "--json");
 
         Assert.True(exitCode == 0, error);
         Assert.Contains("median ms", output);

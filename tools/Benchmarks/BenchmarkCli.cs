@@ -15,7 +15,7 @@ internal static class BenchmarkCli
 
           engine       raw runs on synthetic sentences, every batch x length cell
                        [--batches 1,8,32] [--lengths 16,32,64,128] [--iterations N | --seconds 2.5]
-                       [--min-iterations 5] [--warmup 2]
+                       [--min-iterations 5] [--warmup 2] [--warmup-seconds 0.5]
           engine-sst2  SST-2 dev sentences, batched as the service batches (arrival) and length-bucketed
                        [--data eval/data/sst2/dev.tsv] [--batch-size 32] [--batch-tokens 8192]
                        [--strategies arrival,bucketed[,single]] [--repeats 3] [--warmup 3] [--limit N]

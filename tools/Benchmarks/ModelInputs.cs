@@ -1,4 +1,5 @@
 using Grains.Inference.Model;
+using Grains.Inference.Tokenization;
 
 namespace Benchmarks;
 
@@ -90,7 +91,7 @@ internal sealed class ModelInputs
         }
     }
 
-    private static bool IsSpecial(long id, Grains.Inference.Tokenization.WordPieceTokenizer tokenizer) =>
+    private static bool IsSpecial(long id, WordPieceTokenizer tokenizer) =>
         id == tokenizer.ClassifierTokenId || id == tokenizer.SeparatorTokenId
         || id == tokenizer.PaddingTokenId || id == tokenizer.UnknownTokenId;
 }
