@@ -64,13 +64,8 @@ public sealed class ServerProcessTests
         string missing = Path.Combine(Path.GetTempPath(), $"no-model-{Guid.NewGuid()}");
         await using var server = ServerProcess.Start($"--Model:Path={missing}");
 
-        var watch = Stopwatch.StartNew();
-        while (!server.HasExited && watch.Elapsed < StartTimeout)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.True(server.HasExited, "the server must not start without a model");
+        // Exited is not enough: the last lines of redirected output may still be on their way.
+        Assert.True(await server.WaitForExitAsync(StartTimeout), "the server must not start without a model");
         Assert.NotEqual(0, server.ExitCode);
         Assert.Contains("startup failed", server.Output);
         Assert.Contains(missing, server.Output);
