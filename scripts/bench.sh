@@ -42,6 +42,9 @@ bench engine --json 2>&1 | summary engine
 echo "[bench] engine: SST-2 dev mix, arrival-order vs length-bucketed batches" >&2
 bench engine-sst2 --json 2>&1 | summary engine-sst2
 
+echo "[bench] memory: bytes per cached prediction (1 M keys), RSS while 10 M unique keys stream through" >&2
+bench memory --json 2>&1 | summary memory
+
 service=http://127.0.0.1:8090
 (cd Api/bin/Release/$bin && exec dotnet Api.dll --urls "$service" --Model:Path="$root/models/distilbert-bench" \
   --Logging:LogLevel:Default=Warning) > "$out/service.log" 2>&1 &
@@ -69,7 +72,7 @@ out = sys.argv[1]
 def read(name):
     with open(os.path.join(out, name + ".json")) as f:
         return json.load(f)
-engine, sst2 = read("engine"), read("engine-sst2")
+engine, sst2, memory = read("engine"), read("engine-sst2"), read("memory")
 uncached, seed, hot, bare = read("service-uncached"), read("seed"), read("hot-embedded"), read("hot-bare")
 ceiling = max(sst2["sentencesPerSecond"].values())
 rows = [
@@ -81,6 +84,8 @@ rows = [
      f'p50 {seed["p50_ms"]} ms, p99 {seed["p99_ms"]} ms, errors {seed["errors"]}, hit ratio {seed["hit_ratio"]} (target >= 1,000 req/s, p99 < 100 ms)'),
     ("hot path, embedded (req/s)", f'{hot["rps"]:,.0f}',
      f'{hot["rps"] / bare["rps"]:.0%} of bare Kestrel (target >= 50%); p50 {hot["p50_ms"]} ms, p99 {hot["p99_ms"]} ms'),
+    ("memory per cached prediction (bytes of GC heap)", f'{memory["heapBytesPerPrediction"]:,.0f}',
+     f'target <= 200; RSS spread {memory["steadyRssSpreadPercent"]}% while 10 M keys streamed (target <= 10%)'),
     ("bare Kestrel, fixed answer (req/s)", f'{bare["rps"]:,.0f}', f'p50 {bare["p50_ms"]} ms, p99 {bare["p99_ms"]} ms'),
 ]
 print()

@@ -57,7 +57,21 @@ public sealed class BenchmarkCommandTests
         Assert.True(overhead["bucketed"] <= overhead["arrival"]);
     }
 
+    [Fact]
+    public void Memory_SmallRun_ReportsBytesPerPredictionAndRssSamples()
+    {
+        var (exitCode, output, error) = Run("memory", "--keys", "20000", "--stream", "50000", "--json");
+
+        Assert.True(exitCode == 0, error);
+        using var summary = ParseSummary(output);
+        var root = summary.RootElement;
+        // A cached prediction costs at least its 32-byte key and its 2 scores.
+        Assert.InRange(root.GetProperty("heapBytesPerPrediction").GetDouble(), 40, 1000);
+        Assert.Equal(10, root.GetProperty("rssMegabytes").GetArrayLength());
+    }
+
     [Theory]
+    [InlineData("memory", "--keys", "0")]
     [InlineData("engine", "--batchez", "1")]
     [InlineData("engine", "--iterations", "3", "--seconds", "1")]
     [InlineData("engine", "--graph-optimization", "Fast")]

@@ -19,8 +19,10 @@ internal static class BenchmarkCli
           engine-sst2  SST-2 dev sentences, batched as the service batches (arrival) and length-bucketed
                        [--data eval/data/sst2/dev.tsv] [--batch-size 32] [--batch-tokens 8192]
                        [--strategies arrival,bucketed[,single]] [--repeats 3] [--warmup 3] [--limit N]
+          memory       silo memory per cached prediction, and RSS while unique keys stream through
+                       [--keys 1000000] [--stream 10000000] [--json]
 
-        both:  [--model models/distilbert-bench] [--max-tokens N] [--config Silo/appsettings.json]
+        engine*: [--model models/distilbert-bench] [--max-tokens N] [--config Silo/appsettings.json]
                [--threads 2] [--graph-optimization Disabled|Basic|Extended|All] [--arena on|off] [--json]
         """;
 
@@ -41,6 +43,8 @@ internal static class BenchmarkCli
                     return EngineCommand.Run(options, output);
                 case Sst2Command.Name:
                     return Sst2Command.Run(options, output);
+                case MemoryCommand.Name:
+                    return MemoryCommand.Run(options, output);
                 default:
                     error.WriteLine($"Unknown command '{args[0]}'.");
                     error.WriteLine(Usage);
