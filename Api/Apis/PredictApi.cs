@@ -1,8 +1,7 @@
-using System.IO.Pipelines;
 using Api.Prediction;
 using Api.Routing;
+using Grains.Hosting;
 using Grains.Interfaces;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
@@ -111,34 +110,6 @@ public static class PredictApi
     }
 
     /// <summary>Reads the whole body (bounded) and parses it; null when it is over the size limit.</summary>
-    private static async Task<PredictRequestParse?> ReadBodyAsync(HttpContext context, ApiOptions limits)
-    {
-        if (context.Request.ContentLength > limits.MaxBodyBytes)
-        {
-            return null;
-        }
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
-        {
-            sizeFeature.MaxRequestBodySize = limits.MaxBodyBytes;
-        }
-
-        PipeReader body = context.Request.BodyReader;
-        ReadResult read;
-        try
-        {
-            read = await body.ReadAtLeastAsync(checked((int)limits.MaxBodyBytes + 1), context.RequestAborted);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return null;
-        }
-        try
-        {
-            return read.Buffer.Length > limits.MaxBodyBytes ? null : PredictRequestReader.Read(read.Buffer, limits);
-        }
-        finally
-        {
-            body.AdvanceTo(read.Buffer.End);
-        }
-    }
+    private static Task<PredictRequestParse?> ReadBodyAsync(HttpContext context, ApiOptions limits) =>
+        BoundedRequestBody.ReadAsync(context, limits.MaxBodyBytes, limits, static (body, limits) => PredictRequestReader.Read(body, limits));
 }

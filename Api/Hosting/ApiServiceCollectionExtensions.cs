@@ -25,7 +25,7 @@ public static class ApiServiceCollectionExtensions
         // Kestrel's own cap matches the API's so an oversized body is cut off while it streams in.
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) => kestrel.Limits.MaxRequestBodySize = api.Value.MaxBodyBytes);
 
-        var membership = configuration.GetSection(MembershipOptions.SectionName).GetValue(nameof(MembershipOptions.Provider), MembershipProvider.None);
+        var membership = MembershipOptions.ProviderIn(configuration);
         if (membership == MembershipProvider.None)
         {
             services.AddPredictionSilo(configuration);

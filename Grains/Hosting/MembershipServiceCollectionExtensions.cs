@@ -20,7 +20,7 @@ public static class MembershipServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
-        var provider = section.GetValue(nameof(MembershipOptions.Provider), MembershipProvider.None);
+        var provider = MembershipOptions.ProviderIn(configuration);
         if (provider == MembershipProvider.Redis)
         {
             services.AddRedis(configuration);

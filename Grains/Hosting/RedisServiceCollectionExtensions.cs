@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Redis;
@@ -12,6 +11,7 @@ public static class RedisServiceCollectionExtensions
 {
     public static IServiceCollection AddRedis(this IServiceCollection services, IConfiguration configuration)
     {
+        // Storage and membership both ask for Redis; they share one client and one health check.
         if (services.Any(d => d.ServiceType == typeof(RedisClient)))
         {
             return services;
@@ -19,7 +19,7 @@ public static class RedisServiceCollectionExtensions
         services.AddOptions<RedisOptions>().Bind(configuration.GetSection(RedisOptions.SectionName))
             .Validate(o => !string.IsNullOrWhiteSpace(o.Endpoint), "Redis:Endpoint must be host:port.")
             .ValidateOnStart();
-        services.TryAddSingleton(static sp => new RedisClient(
+        services.AddSingleton(static sp => new RedisClient(
             sp.GetRequiredService<IOptions<RedisOptions>>().Value, sp.GetRequiredService<ILogger<RedisClient>>()));
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready]);
         return services;

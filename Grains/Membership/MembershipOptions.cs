@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace Grains.Membership;
 
 /// <summary>How silos find each other and how fast the cluster notices a change (section <c>Membership</c>).</summary>
@@ -6,6 +8,10 @@ public sealed class MembershipOptions
     public const string SectionName = "Membership";
 
     public MembershipProvider Provider { get; set; } = MembershipProvider.None;
+
+    /// <summary>The configured provider, read while services are registered (it decides which ones).</summary>
+    public static MembershipProvider ProviderIn(IConfiguration configuration) =>
+        configuration.GetSection(SectionName).GetValue(nameof(Provider), MembershipProvider.None);
 
     /// <summary>Names the member table in Redis, so several clusters can share one Redis.</summary>
     public string ClusterName { get; set; } = "prediction";

@@ -30,7 +30,7 @@ public static class SiloHost
                 o.Id = string.IsNullOrWhiteSpace(o.Id) ? Environment.MachineName : o.Id;
                 o.AdvertisedUrl = SiloEndpoints.AdvertisedUrl(o, internalUrl);
             });
-        var membership = configuration.GetSection(MembershipOptions.SectionName).GetValue(nameof(MembershipOptions.Provider), MembershipProvider.None);
+        var membership = MembershipOptions.ProviderIn(configuration);
         if (membership == MembershipProvider.Redis)
         {
             services.AddMembershipTable(configuration);

@@ -1,7 +1,7 @@
-using System.IO.Pipelines;
+using System.Buffers;
+using Grains.Hosting;
 using Grains.Interfaces;
 using Grains.Interfaces.Wire;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Silo.Internal;
 
@@ -91,45 +91,14 @@ public static partial class InternalApi
     }
 
     /// <summary>Reads the whole body (bounded by <see cref="PredictionWire.MaxRequestBytes"/>) and decodes it; null when it is too large.</summary>
-    private static async Task<PredictBody?> ReadBodyAsync(HttpContext context)
-    {
-        if (context.Request.ContentLength > PredictionWire.MaxRequestBytes)
-        {
-            return null;
-        }
-        // Kestrel enforces the same cap while the body streams in, for bodies without a Content-Length.
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
-        {
-            sizeFeature.MaxRequestBodySize = PredictionWire.MaxRequestBytes;
-        }
+    private static Task<PredictBody?> ReadBodyAsync(HttpContext context) =>
+        BoundedRequestBody.ReadAsync(context, PredictionWire.MaxRequestBytes, 0, static (body, _) => Decode(body));
 
-        PipeReader reader = context.Request.BodyReader;
-        ReadResult read;
+    private static PredictBody Decode(ReadOnlySequence<byte> body)
+    {
         try
         {
-            // Buffer the whole body (the codec reads one sequence). A loop rather than ReadAtLeastAsync(limit),
-            // which a stream-backed reader would serve by renting one buffer of the limit's size.
-            while (true)
-            {
-                read = await reader.ReadAsync(context.RequestAborted);
-                if (read.IsCompleted || read.Buffer.Length > PredictionWire.MaxRequestBytes)
-                {
-                    break;
-                }
-                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
-            }
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return null;
-        }
-        try
-        {
-            if (read.Buffer.Length > PredictionWire.MaxRequestBytes)
-            {
-                return null;
-            }
-            var items = PredictionRequestCodec.Read(read.Buffer, out string modelId);
+            var items = PredictionRequestCodec.Read(body, out string modelId);
             return DuplicateKey(items) is { } duplicate
                 ? new PredictBody(null, null, $"Item {duplicate} repeats the key of an earlier item; keys in one call must be distinct.")
                 : new PredictBody(modelId, items, null);
@@ -137,10 +106,6 @@ public static partial class InternalApi
         catch (WireFormatException e)
         {
             return new PredictBody(null, null, e.Message);
-        }
-        finally
-        {
-            reader.AdvanceTo(read.Buffer.End);
         }
     }
 
