@@ -1,16 +1,13 @@
 #!/usr/bin/env bash
 # Sets up everything the tests need (redis-server, reference tokenizer and ONNX Runtime for
-# differential tests, the default and the DistilBERT-shaped benchmark models) and runs every test.
+# differential tests, the default and the DistilBERT-shaped benchmark models, float and INT8) and runs every test.
 # Ends with a line "N passed, N failed"; exits non-zero on any failure.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 scripts/setup.sh --test
 
-if [[ ! -s models/distilbert-bench/model.onnx ]]; then
-  echo "[test] building the DistilBERT-shaped benchmark model" >&2
-  /usr/bin/python3 tools/ModelBuilder/build_model.py distilbert --vocab-json .deps/data/bert-vocab.json --out models/distilbert-bench
-fi
+scripts/build-bench-models.sh
 
 echo "[test] building" >&2
 dotnet build Cluster.sln -c Release --nologo --verbosity quiet -clp:ErrorsOnly

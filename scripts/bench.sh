@@ -13,10 +13,7 @@ out="$root/artifacts/bench"
 mkdir -p "$out"
 
 "$root/scripts/setup.sh"
-if [[ ! -s models/distilbert-bench/model.onnx ]]; then
-  echo "[bench] building the DistilBERT-shaped benchmark model" >&2
-  /usr/bin/python3 tools/ModelBuilder/build_model.py distilbert --vocab-json .deps/data/bert-vocab.json --out models/distilbert-bench
-fi
+"$root/scripts/build-bench-models.sh"
 echo "[bench] building" >&2
 for project in Api/Api.csproj tools/Benchmarks/Benchmarks.csproj loadtest/LoadRunner/LoadRunner.csproj; do
   dotnet build "$project" -c Release --nologo --verbosity quiet -clp:ErrorsOnly >&2

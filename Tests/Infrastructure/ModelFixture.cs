@@ -19,3 +19,6 @@ public sealed class DefaultModelFixture() : ModelFixture(RepositoryPaths.Default
 
 /// <summary>The DistilBERT-shaped model, cut to 128 tokens so tests stay quick on two cores.</summary>
 public sealed class BenchmarkModelFixture() : ModelFixture(RepositoryPaths.BenchmarkModel, 128);
+
+/// <summary>The DistilBERT-shaped model's INT8 quantization, cut to 128 tokens like <see cref="BenchmarkModelFixture"/>.</summary>
+public sealed class Int8BenchmarkModelFixture() : ModelFixture(RepositoryPaths.BenchmarkModelInt8, 128);

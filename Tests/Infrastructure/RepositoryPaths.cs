@@ -8,8 +8,11 @@ public static class RepositoryPaths
     /// <summary>The default lexicon model built by scripts/setup.sh.</summary>
     public static string DefaultModel => Path.Combine(Root, "models", "default");
 
-    /// <summary>The DistilBERT-shaped random-weight model built by test.sh.</summary>
+    /// <summary>The DistilBERT-shaped random-weight model built by test.sh (scripts/build-bench-models.sh).</summary>
     public static string BenchmarkModel => Path.Combine(Root, "models", "distilbert-bench");
+
+    /// <summary>The same model with its linear layers quantized to INT8 (build_model.py distilbert --int8).</summary>
+    public static string BenchmarkModelInt8 => Path.Combine(Root, "models", "distilbert-bench-int8");
 
     public static string Sst2Dev => Path.Combine(Root, "eval", "data", "sst2", "dev.tsv");
 

@@ -21,6 +21,8 @@ internal static class BenchmarkCli
                        [--strategies arrival,bucketed[,single]] [--repeats 3] [--warmup 3] [--limit N]
           engine-grain unique SST-2 sentences through the service's InferenceGrain (queue, batcher, worker), no HTTP
                        [--callers 64] [--seconds 20] [--warmup-seconds 3] [--data eval/data/sst2/dev.tsv]
+          compare      two models on the same SST-2 batches: label agreement, score difference, speed of each
+                       --other DIR [--data eval/data/sst2/dev.tsv] [--repeats 3]
           memory       silo memory per cached prediction, and RSS while unique keys stream through
                        [--keys 1000000] [--stream 10000000] [--json]
 
@@ -48,6 +50,8 @@ internal static class BenchmarkCli
                     return Sst2Command.Run(options, output);
                 case GrainCommand.Name:
                     return GrainCommand.Run(options, output);
+                case CompareCommand.Name:
+                    return CompareCommand.Run(options, output);
                 case MemoryCommand.Name:
                     return MemoryCommand.Run(options, output);
                 default:

@@ -84,7 +84,7 @@ internal static class Sst2Command
         return (limit is int n ? sentences.Take(n) : sentences).ToArray();
     }
 
-    private static List<long[]> Tokenize(BenchmarkModel model, IReadOnlyList<string> texts)
+    internal static List<long[]> Tokenize(BenchmarkModel model, IReadOnlyList<string> texts)
     {
         if (texts.Count == 0)
         {

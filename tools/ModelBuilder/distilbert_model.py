@@ -1,13 +1,16 @@
 """The `distilbert` model: the exact distilbert-base-uncased + sequence-classification architecture
 and tensor shapes, with seeded random weights (a benchmark / plumbing model, not a classifier).
 
-`init_weights` creates the weights, `build_graph` the ONNX graph (opset 14, LayerNorm decomposed),
-and `forward` a numpy forward pass of the same computation.
+`init_weights` creates the weights, `build_graph` the ONNX graph (opset 14, LayerNorm decomposed
+in the form ONNX Runtime fuses back into one LayerNormalization kernel), and `forward` a numpy
+forward pass of the same computation (`quantized=True`: of the graph after quantize.py).
 """
 import math
 
 import numpy as np
 from onnx import TensorProto, helper, numpy_helper
+
+import quantize
 
 VOCAB, MAX_POS, DIM, HEADS, HIDDEN, LABELS = 30522, 512, 768, 12, 3072, 2
 HEAD_DIM = DIM // HEADS
@@ -66,8 +69,19 @@ def _erf(x):
     return np.vectorize(math.erf, otypes=[np.float64])(x.astype(np.float64))
 
 
-def forward(W, ids, mask, layers):
+def forward(W, ids, mask, layers, quantized=False):
     f32 = np.float32
+
+    quantized_weights = {}
+
+    def mm(t, key):
+        if not quantized:
+            return t @ W[key]
+        if key not in quantized_weights:
+            w_q, w_scale = quantize.quantize_weight(W[key])
+            quantized_weights[key] = (w_q.astype(np.float64), w_scale)  # converted once: forward reuses it per batch
+        return quantize.quantized_matmul(t, *quantized_weights[key])
+
     B, S = ids.shape
     x = W["distilbert.embeddings.word_embeddings.weight"][ids] + \
         W["distilbert.embeddings.position_embeddings.weight"][np.arange(S)][None]
@@ -75,7 +89,7 @@ def forward(W, ids, mask, layers):
     add_mask = ((f32(1.0) - mask.astype(f32)) * f32(MASK_NEG))[:, None, None, :]
     for i in range(layers):
         p = f"distilbert.transformer.layer.{i}.attention."
-        lin = lambda t, n: t @ W[p + n + ".weight"] + W[p + n + ".bias"]
+        lin = lambda t, n: mm(t, p + n + ".weight") + W[p + n + ".bias"]
         heads = lambda t: t.reshape(B, S, HEADS, HEAD_DIM).transpose(0, 2, 1, 3)
         q = heads(lin(x, "q_lin")) * f32(1.0 / math.sqrt(HEAD_DIM))
         k = heads(lin(x, "k_lin"))
@@ -88,13 +102,13 @@ def forward(W, ids, mask, layers):
         sa = _ln(lin(ctx, "out_lin") + x, W[f"distilbert.transformer.layer.{i}.sa_layer_norm.weight"],
                  W[f"distilbert.transformer.layer.{i}.sa_layer_norm.bias"])
         p = f"distilbert.transformer.layer.{i}."
-        h = sa @ W[p + "ffn.lin1.weight"] + W[p + "ffn.lin1.bias"]
+        h = mm(sa, p + "ffn.lin1.weight") + W[p + "ffn.lin1.bias"]
         h = (f32(0.5) * h * (f32(1.0) + _erf(h / f32(math.sqrt(2.0))).astype(f32))).astype(f32)
-        h = h @ W[p + "ffn.lin2.weight"] + W[p + "ffn.lin2.bias"]
+        h = mm(h, p + "ffn.lin2.weight") + W[p + "ffn.lin2.bias"]
         x = _ln(h + sa, W[p + "output_layer_norm.weight"], W[p + "output_layer_norm.bias"])
     pooled = x[:, 0]
-    pooled = np.maximum(pooled @ W["pre_classifier.weight"] + W["pre_classifier.bias"], f32(0.0))
-    return (pooled @ W["classifier.weight"] + W["classifier.bias"]).astype(f32)
+    pooled = np.maximum(mm(pooled, "pre_classifier.weight") + W["pre_classifier.bias"], f32(0.0))
+    return (mm(pooled, "classifier.weight") + W["classifier.bias"]).astype(f32)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -117,6 +131,7 @@ def build_graph(W, layers, opset=14):
         inits.append(numpy_helper.from_array(W[k], k))
     c_eps = const("const_ln_eps", np.array(LN_EPS, np.float32))
     c_one = const("const_one", np.array(1.0, np.float32))
+    c_two = const("const_two", np.array(2.0, np.float32))
     c_half = const("const_half", np.array(0.5, np.float32))
     c_sqrt2 = const("const_sqrt2", np.array(math.sqrt(2.0), np.float32))
     c_scale = const("const_attn_scale", np.array(1.0 / math.sqrt(HEAD_DIM), np.float32))
@@ -130,7 +145,8 @@ def build_graph(W, layers, opset=14):
     def layer_norm(x, prefix, name):
         mean = op("ReduceMean", [x], name + "/mean", axes=[-1], keepdims=1)
         d = op("Sub", [x, mean], name + "/sub")
-        var = op("ReduceMean", [op("Mul", [d, d], name + "/sq")], name + "/var", axes=[-1], keepdims=1)
+        # Pow(d, 2), not Mul(d, d): the pattern ONNX Runtime's LayerNormFusion recognizes (2-5% faster).
+        var = op("ReduceMean", [op("Pow", [d, c_two], name + "/sq")], name + "/var", axes=[-1], keepdims=1)
         std = op("Sqrt", [op("Add", [var, c_eps], name + "/add_eps")], name + "/std")
         y = op("Div", [d, std], name + "/div")
         y = op("Mul", [y, prefix + ".weight"], name + "/gamma")

@@ -1,0 +1,85 @@
+"""Dynamic INT8 quantization of a float ONNX model's linear layers, written out as plain ONNX ops.
+
+Every MatMul whose right-hand input is a constant 2-D float matrix (the linear layers: attention
+projections, feed-forward, classifier) becomes
+
+    DynamicQuantizeLinear(A) -> A_q (uint8), A_scale, A_zero_point     activations: per tensor, at run time
+    MatMulInteger(A_q, W_q, A_zero_point, W_zero_point) -> int32         weights: int8, per output column
+    Cast(float) * (A_scale * W_scale) -> the MatMul's output
+
+which ONNX Runtime fuses into its DynamicQuantizeMatMul kernel (u8 x s8 integer GEMM). Weights are
+quantized symmetrically (zero point 0) per output column: W_q = round(W / s), s = max|W[:, n]| / 127.
+MatMuls of two run-time tensors (attention scores and context) and everything else stay float.
+`forward` in distilbert_model.py takes `quantized=True` to compute the same arithmetic in numpy.
+"""
+import numpy as np
+from onnx import TensorProto, helper, numpy_helper
+
+WEIGHT_LIMIT = 127
+
+
+def quantize_weight(w):
+    """Per-column symmetric int8: (W_q int8 [K, N], scale float32 [N])."""
+    w = np.asarray(w, np.float32)
+    scale = (np.abs(w).max(axis=0) / np.float32(WEIGHT_LIMIT)).astype(np.float32)
+    scale[scale == 0] = np.float32(1.0)  # an all-zero column: any scale gives zeros
+    q = np.clip(np.rint(w / scale), -WEIGHT_LIMIT, WEIGHT_LIMIT).astype(np.int8)
+    return q, scale
+
+
+def dynamic_quantize(x):
+    """ONNX DynamicQuantizeLinear: uint8 with a zero point, range widened to include 0."""
+    x = np.asarray(x, np.float32)
+    lo = np.float32(min(0.0, float(x.min())))
+    hi = np.float32(max(0.0, float(x.max())))
+    scale = np.float32((hi - lo) / np.float32(255.0))
+    if scale == 0:
+        return np.zeros(x.shape, np.uint8), np.float32(0.0), np.uint8(0)
+    zero_point = np.uint8(np.clip(np.rint(-lo / scale), 0, 255))
+    q = np.clip(np.rint(x / scale) + np.float32(zero_point), 0, 255).astype(np.uint8)
+    return q, scale, zero_point
+
+
+def quantized_matmul(x, w_q, w_scale):
+    """The arithmetic the quantized graph performs for x @ W."""
+    q, scale, zero_point = dynamic_quantize(x)
+    # Integer products summed in float64: exact (|sum| <= 255 * 127 * K, far below 2^53) and BLAS-fast.
+    acc = (q.astype(np.float64) - float(zero_point)) @ (w_q if w_q.dtype == np.float64 else w_q.astype(np.float64))
+    return (acc.astype(np.float32) * (scale * w_scale)).astype(np.float32)
+
+
+def quantize_model(model):
+    """A copy of `model` with its constant-weight MatMuls quantized; the float weights they used are dropped."""
+    graph = model.graph
+    inits = {t.name: t for t in graph.initializer}
+    replaced, new_inits, nodes = set(), [], []
+    for node in graph.node:
+        w = inits.get(node.input[1]) if node.op_type == "MatMul" else None
+        if w is None or w.data_type != TensorProto.FLOAT or len(w.dims) != 2:
+            nodes.append(node)
+            continue
+        name, a, out = node.name or node.output[0], node.input[0], node.output[0]
+        w_q, w_scale = quantize_weight(numpy_helper.to_array(w))
+        new_inits += [
+            numpy_helper.from_array(w_q, w.name + "_quantized"),
+            numpy_helper.from_array(w_scale, w.name + "_scale"),
+            numpy_helper.from_array(np.zeros(w_q.shape[1], np.int8), w.name + "_zero_point"),
+        ]
+        a_q, a_scale, a_zp = (f"{name}/a_quantized", f"{name}/a_scale", f"{name}/a_zero_point")
+        nodes += [
+            helper.make_node("DynamicQuantizeLinear", [a], [a_q, a_scale, a_zp], name=f"{name}/quantize"),
+            helper.make_node("MatMulInteger", [a_q, w.name + "_quantized", a_zp, w.name + "_zero_point"],
+                             [f"{name}/int32"], name=f"{name}/matmul_integer"),
+            helper.make_node("Cast", [f"{name}/int32"], [f"{name}/float"], name=f"{name}/cast", to=TensorProto.FLOAT),
+            helper.make_node("Mul", [a_scale, w.name + "_scale"], [f"{name}/scale"], name=f"{name}/scales"),
+            helper.make_node("Mul", [f"{name}/float", f"{name}/scale"], [out], name=f"{name}/dequantize"),
+        ]
+        replaced.add(w.name)
+    still_used = {i for n in nodes for i in n.input}
+    kept = [t for t in graph.initializer if t.name not in replaced or t.name in still_used]
+    out_graph = helper.make_graph(nodes, graph.name, graph.input, graph.output, kept + new_inits)
+    out = helper.make_model(out_graph, opset_imports=model.opset_import,
+                            producer_name=model.producer_name, producer_version=model.producer_version)
+    out.ir_version = model.ir_version
+    out.doc_string = model.doc_string + " Linear layers dynamically quantized to INT8 (weights per column, symmetric)."
+    return out, len(replaced)
