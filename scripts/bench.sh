@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every benchmark in one run on this machine, so ratios compare figures measured side by side:
-# the engine (raw ONNX Runtime through our interop) and the service (embedded) under the load runner.
-#   scripts/bench.sh            default durations (about 5 minutes)
+# the engine (raw ONNX Runtime through our interop), the InferenceGrain alone, the service (embedded,
+# float and INT8 model) and the cluster (API + 2 silos + Redis) under the load runner, and bare Kestrel.
+#   scripts/bench.sh            default durations (about 9 minutes)
 #   BENCH_SECONDS=10 scripts/bench.sh   shorter service phases
 # Prints each tool's report, then a table of figures and ratios; the raw SUMMARY lines go to
 # artifacts/bench/. See docs/performance.md for what each figure means and the targets.
@@ -15,7 +16,7 @@ mkdir -p "$out"
 "$root/scripts/setup.sh"
 "$root/scripts/build-bench-models.sh"
 echo "[bench] building" >&2
-for project in Api/Api.csproj tools/Benchmarks/Benchmarks.csproj loadtest/LoadRunner/LoadRunner.csproj; do
+for project in Api/Api.csproj Silo/Silo.csproj tools/Benchmarks/Benchmarks.csproj loadtest/LoadRunner/LoadRunner.csproj; do
   dotnet build "$project" -c Release --nologo --verbosity quiet -clp:ErrorsOnly >&2
 done
 
@@ -39,14 +40,25 @@ bench engine --json 2>&1 | summary engine
 echo "[bench] engine: SST-2 dev mix, arrival-order vs length-bucketed batches" >&2
 bench engine-sst2 --json 2>&1 | summary engine-sst2
 
+echo "[bench] engine-grain: unique SST-2 sentences through the InferenceGrain (queue + batcher), 64 callers, no HTTP" >&2
+bench engine-grain --callers 64 --seconds "$seconds" --json 2>&1 | summary engine-grain
+echo "[bench] compare: float vs INT8 model on the same SST-2 batches" >&2
+bench compare --model models/distilbert-bench --other models/distilbert-bench-int8 --json 2>&1 | summary compare
+
 echo "[bench] memory: bytes per cached prediction (1 M keys), RSS while 10 M unique keys stream through" >&2
 bench memory --json 2>&1 | summary memory
 
 service=http://127.0.0.1:8090
-(cd Api/bin/Release/$bin && exec dotnet Api.dll --urls "$service" --Model:Path="$root/models/distilbert-bench" \
-  --Logging:LogLevel:Default=Warning) > "$out/service.log" 2>&1 &
-pids+=($!)
-wait_ready "$service"
+# start_service MODEL_DIR: the embedded service on $service, in the background.
+start_service() {
+  (cd Api/bin/Release/$bin && exec dotnet Api.dll --urls "$service" --Model:Path="$1" \
+    --Logging:LogLevel:Default=Warning) > "$out/service.log" 2>&1 &
+  pids+=($!)
+  wait_ready "$service"
+}
+stop_last() { kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'; }
+
+start_service "$root/models/distilbert-bench"
 
 echo "[bench] service, uncached: unique SST-2 sentences, 64 clients" >&2
 load --url "$service" --vus 64 --cache-rate 0 --duration "${seconds}s" --warmup 5s 2>&1 | summary service-uncached
@@ -54,7 +66,24 @@ echo "[bench] service, seed scenario: 10 clients, one text per request, 95% repe
 load --url "$service" --vus 10 --cache-rate 0.95 --duration "${seconds}s" 2>&1 | summary seed
 echo "[bench] service, hot path: every text cached, 32 clients" >&2
 load --url "$service" --vus 32 --cache-rate 1 --duration "${seconds}s" 2>&1 | summary hot-embedded
-kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
+stop_last
+
+start_service "$root/models/distilbert-bench-int8"
+echo "[bench] service, INT8 model, uncached: unique SST-2 sentences, 64 clients" >&2
+load --url "$service" --vus 64 --cache-rate 0 --duration "${seconds}s" --warmup 5s 2>&1 | summary service-uncached-int8
+echo "[bench] service, INT8 model, seed scenario" >&2
+load --url "$service" --vus 10 --cache-rate 0.95 --duration "${seconds}s" 2>&1 | summary seed-int8
+stop_last
+
+# Cluster: Redis + silo-1 + silo-2 (own processes, scripts/cluster.sh) + the API, all on this machine.
+cluster=http://127.0.0.1:8092
+CLUSTER_REDIS_PORT=6392 Model__Path="$root/models/distilbert-bench" Logging__LogLevel__Default=Warning \
+  setsid "$root/scripts/cluster.sh" cluster --urls "$cluster" > "$out/cluster.log" 2>&1 &
+pids+=($!)
+wait_ready "$cluster"
+echo "[bench] cluster (API + 2 silos + Redis), hot path: every text cached, 32 clients" >&2
+load --url "$cluster" --vus 32 --cache-rate 1 --duration "${seconds}s" 2>&1 | summary hot-cluster
+stop_last # SIGTERM: cluster.sh stops the API and silos gracefully, then Redis
 
 bare=http://127.0.0.1:8091
 (exec dotnet "loadtest/LoadRunner/bin/Release/$bin/LoadRunner.dll" serve-bare --urls "$bare") > "$out/bare.log" 2>&1 &
@@ -70,17 +99,31 @@ def read(name):
     with open(os.path.join(out, name + ".json")) as f:
         return json.load(f)
 engine, sst2, memory = read("engine"), read("engine-sst2"), read("memory")
+grain, compare = read("engine-grain"), read("compare")
 uncached, seed, hot, bare = read("service-uncached"), read("seed"), read("hot-embedded"), read("hot-bare")
+uncached8, seed8, cluster = read("service-uncached-int8"), read("seed-int8"), read("hot-cluster")
 ceiling = max(sst2["sentencesPerSecond"].values())
+rate = lambda run: run["rps"] * run["texts_per_request"]
+seed_note = lambda run: (f'p50 {run["p50_ms"]} ms, p99 {run["p99_ms"]} ms, errors {run["errors"]}, hit ratio {run["hit_ratio"]} '
+                         '(target >= 1,000 req/s, p99 < 100 ms)')
 rows = [
-    ("engine, SST-2 mix, best batching (sentences/s)", f'{ceiling:,.1f}', ""),
+    ("engine, SST-2 mix, best batching (sentences/s)", f'{ceiling:,.1f}', "the ceiling: all 872 sentences sorted by length"),
     ("engine, SST-2 mix, arrival order (sentences/s)", f'{sst2["sentencesPerSecond"].get("arrival", 0):,.1f}', ""),
-    ("service uncached (sentences/s)", f'{uncached["rps"] * uncached["texts_per_request"]:,.1f}',
-     f'{uncached["rps"] * uncached["texts_per_request"] / ceiling:.0%} of engine (target >= 90%)'),
-    ("seed: 10 VUs, 95% cached (req/s)", f'{seed["rps"]:,.0f}',
-     f'p50 {seed["p50_ms"]} ms, p99 {seed["p99_ms"]} ms, errors {seed["errors"]}, hit ratio {seed["hit_ratio"]} (target >= 1,000 req/s, p99 < 100 ms)'),
+    ("InferenceGrain alone, 64 callers (sentences/s)", f'{grain["sentencesPerSecond"]:,.1f}',
+     f'{grain["sentencesPerSecond"] / ceiling:.0%} of engine; padding {grain["paddingOverheadPercent"]}%, model busy {grain["busyPercent"]}%'),
+    ("service uncached, 64 clients (sentences/s)", f'{rate(uncached):,.1f}',
+     f'{rate(uncached) / ceiling:.0%} of engine (target >= 90%), {rate(uncached) / grain["sentencesPerSecond"]:.0%} of the grain alone'),
+    ("seed: 10 VUs, 95% cached (req/s)", f'{seed["rps"]:,.0f}', seed_note(seed)),
     ("hot path, embedded (req/s)", f'{hot["rps"]:,.0f}',
      f'{hot["rps"] / bare["rps"]:.0%} of bare Kestrel (target >= 50%); p50 {hot["p50_ms"]} ms, p99 {hot["p99_ms"]} ms'),
+    ("hot path, cluster: API + 2 silos (req/s)", f'{cluster["rps"]:,.0f}',
+     f'{cluster["rps"] / bare["rps"]:.0%} of bare Kestrel (target >= 30%); p50 {cluster["p50_ms"]} ms, p99 {cluster["p99_ms"]} ms'),
+    ("INT8 model: engine, SST-2 bucketed (sentences/s)", f'{compare["otherSentencesPerSecond"]:,.1f}',
+     f'{compare["otherSentencesPerSecond"] / compare["baselineSentencesPerSecond"]:.2f}x the float model; labels agree {compare["labelAgreementPercent"]}%, '
+     f'score diff mean {compare["meanScoreDifference"]}, max {compare["maxScoreDifference"]}'),
+    ("INT8 model: service uncached (sentences/s)", f'{rate(uncached8):,.1f}',
+     f'{rate(uncached8) / compare["otherSentencesPerSecond"]:.0%} of the INT8 engine'),
+    ("INT8 model: seed (req/s)", f'{seed8["rps"]:,.0f}', seed_note(seed8)),
     ("memory per cached prediction (bytes of GC heap)", f'{memory["heapBytesPerPrediction"]:,.0f}',
      f'target <= 200; RSS spread {memory["steadyRssSpreadPercent"]}% while 10 M keys streamed (target <= 10%)'),
     ("bare Kestrel, fixed answer (req/s)", f'{bare["rps"]:,.0f}', f'p50 {bare["p50_ms"]} ms, p99 {bare["p99_ms"]} ms'),
