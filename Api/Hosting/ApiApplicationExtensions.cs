@@ -1,4 +1,5 @@
 using Api.Apis;
+using Metrics;
 
 namespace Api.Hosting;
 
@@ -17,6 +18,7 @@ public static class ApiApplicationExtensions
             options.SwaggerEndpoint("/openapi/v1.json", "Prediction API v1");
         });
         app.MapHealthApi();
+        app.MapPrometheusMetrics();
         app.MapPredictApi();
         return app;
     }
