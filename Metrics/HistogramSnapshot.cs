@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Metrics;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace Metrics;
 /// </summary>
 public sealed record HistogramSnapshot(double[] Bounds, long[] Cumulative, double Sum)
 {
+    [JsonIgnore]
     public long Count => Cumulative[^1];
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Api.Apis;
+using Api.Dashboard;
 using Metrics;
 
 namespace Api.Hosting;
@@ -19,6 +20,7 @@ public static class ApiApplicationExtensions
         });
         app.MapHealthApi();
         app.MapPrometheusMetrics();
+        app.MapDashboardApi();
         app.MapPredictApi();
         return app;
     }

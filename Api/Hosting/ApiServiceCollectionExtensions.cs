@@ -1,4 +1,5 @@
 using Api.Apis;
+using Api.Dashboard;
 using Api.Prediction;
 using Api.Routing;
 using Grains.Hosting;
@@ -37,6 +38,7 @@ public static class ApiServiceCollectionExtensions
         {
             services.AddPredictionSilo(configuration);
             services.AddSingleton<IPredictionRouter, EmbeddedPredictionRouter>();
+            services.AddOperatorDashboard(embedded: true);
             services.AddPrometheusMetrics(static sp => new BuildInfo("embedded", EmbeddedSiloId, () => sp.GetRequiredService<IPredictionSilo>().Model.ModelId));
         }
         else
@@ -48,6 +50,7 @@ public static class ApiServiceCollectionExtensions
             services.AddSingleton<RoutingMetrics>();
             services.AddSingleton<IPredictionRouter, ClusterPredictionRouter>();
             services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [HealthTags.Ready]);
+            services.AddOperatorDashboard(embedded: false);
             services.AddPrometheusMetrics(static sp => new BuildInfo("api", null, () => sp.GetRequiredService<ClusterModel>().Current?.ModelId));
         }
         return builder;

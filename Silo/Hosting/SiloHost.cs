@@ -50,7 +50,7 @@ public static class SiloHost
         int internalPort = internalUrl.Port;
         app.MapPrometheusMetrics().AddEndpointFilter((context, next) =>
             context.HttpContext.Connection.LocalPort != internalPort ? next(context) : ValueTask.FromResult<object?>(Results.NotFound()));
-        app.MapInternalApi().AddEndpointFilter((context, next) =>
+        app.MapInternalApi().MapSiloStats().AddEndpointFilter((context, next) =>
             context.HttpContext.Connection.LocalPort == internalPort ? next(context) : ValueTask.FromResult<object?>(Results.NotFound()));
         return app;
     }
