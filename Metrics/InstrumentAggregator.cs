@@ -30,7 +30,7 @@ internal sealed class InstrumentAggregator
             Counter<long> or Counter<int> or Counter<double> or Counter<float> or Counter<short> or Counter<byte> or Counter<decimal> => (MetricType.Counter, UpdateKind.Add),
             ObservableCounter<long> or ObservableCounter<int> or ObservableCounter<double> or ObservableCounter<float> or ObservableCounter<short> or ObservableCounter<byte> or ObservableCounter<decimal> => (MetricType.Counter, UpdateKind.Set),
             UpDownCounter<long> or UpDownCounter<int> or UpDownCounter<double> or UpDownCounter<float> or UpDownCounter<short> or UpDownCounter<byte> or UpDownCounter<decimal> => (MetricType.Gauge, UpdateKind.Add),
-            _ when instrument.GetType().Name.StartsWith("Histogram", StringComparison.Ordinal) => (MetricType.Histogram, UpdateKind.Observe),
+            Histogram<long> or Histogram<int> or Histogram<double> or Histogram<float> or Histogram<short> or Histogram<byte> or Histogram<decimal> => (MetricType.Histogram, UpdateKind.Observe),
             _ => (MetricType.Gauge, UpdateKind.Set),
         };
         _bounds = Type == MetricType.Histogram ? HistogramBuckets.For(instrument) : null;
