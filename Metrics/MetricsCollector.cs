@@ -65,12 +65,18 @@ public sealed class MetricsCollector : IDisposable
         var aggregator = new InstrumentAggregator(instrument, labels);
         lock (_aggregators)
         {
-            // One family per Prometheus name: a second instrument with the same name (a second meter instance) is ignored.
-            if (_aggregators.Any(a => a.Name == aggregator.Name))
+            // One family per Prometheus name: the same instrument created twice (e.g. by two clients sharing the
+            // host's meter) records into one aggregate; a clash of types keeps the first and ignores the other.
+            var existing = _aggregators.Find(a => a.Name == aggregator.Name);
+            if (existing is not null && existing.Type != aggregator.Type)
             {
                 return;
             }
-            _aggregators.Add(aggregator);
+            if (existing is null)
+            {
+                _aggregators.Add(aggregator);
+            }
+            aggregator = existing ?? aggregator;
         }
         listener.EnableMeasurementEvents(instrument, aggregator);
     }
