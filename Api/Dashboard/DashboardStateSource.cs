@@ -22,7 +22,7 @@ public sealed class DashboardStateSource(IMemberStatsSource members, MetricsColl
     private readonly SemaphoreSlim _building = new(1, 1);
     /// <summary>Snapshots per source (the API, each member id), oldest first, trimmed to a little over the window.</summary>
     private readonly Dictionary<string, List<(DateTimeOffset At, IReadOnlyList<MetricFamily> Families)>> _history = [];
-    private DashboardState? _cached;
+    private volatile DashboardState? _cached;
 
     public async Task<DashboardState> GetAsync(CancellationToken cancellationToken)
     {
