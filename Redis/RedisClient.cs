@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Redis.Connections;
@@ -19,13 +20,15 @@ public sealed class RedisClient : IAsyncDisposable
     private readonly ConnectionPool _pool;
     private int _disposed;
 
+    /// <param name="meterFactory">Where <see cref="RedisMetrics"/> are published; null publishes none.</param>
     /// <exception cref="ArgumentException">An invalid setting in <paramref name="options"/> (named in the message).</exception>
-    public RedisClient(RedisOptions options, ILogger<RedisClient>? logger = null)
+    public RedisClient(RedisOptions options, ILogger<RedisClient>? logger = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var settings = options.Snapshot();
         settings.Validate();
-        _pool = new ConnectionPool(settings, RedisEndpoint.Parse(settings.Endpoint), (ILogger?)logger ?? NullLogger.Instance);
+        _pool = new ConnectionPool(settings, RedisEndpoint.Parse(settings.Endpoint), (ILogger?)logger ?? NullLogger.Instance,
+            meterFactory is null ? null : new RedisMetrics(meterFactory));
     }
 
     /// <summary>True while at least one connection is open.</summary>

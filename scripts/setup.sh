@@ -84,6 +84,12 @@ if ((want_test)); then
   fi
 fi
 
+# Metrics and dashboard tests: Prometheus' own Python client parses /metrics (an independent reference of the
+# text format), and Playwright drives Debian's Chromium (never a browser it downloads itself).
+if ((want_test)); then
+  apt_install python3-prometheus-client chromium
+fi
+
 # The default model (lexicon classifier with the I/O of a DistilBERT SST-2 export).
 if [[ ! -s "$root/models/default/model.onnx" ]]; then
   log "building the default model"

@@ -31,7 +31,7 @@ public static class PredictApi
         return app;
     }
 
-    internal static async Task<IResult> PredictAsync(HttpContext context, IPredictionRouter router, PredictResponseWriter writer, IOptions<ApiOptions> options)
+    internal static async Task<IResult> PredictAsync(HttpContext context, IPredictionRouter router, PredictResponseWriter writer, IOptions<ApiOptions> options, RejectedRequestMetrics rejected)
     {
         // A body that is not JSON never gets here: Accepts("application/json") makes routing answer 415.
         var limits = options.Value;
@@ -63,6 +63,7 @@ public static class PredictApi
         }
         catch (ClusterUnavailableException e)
         {
+            rejected.RecordClusterUnavailable();
             return Unavailable(context, limits, "Cluster unavailable", $"{e.Message} Retry after {limits.RetryAfterSeconds} second(s).");
         }
 
@@ -74,6 +75,7 @@ public static class PredictApi
             cached &= result.Source != PredictionSource.Inference;
             if (result.Status != PredictionStatus.Ok)
             {
+                rejected.RecordQueueFull();
                 return Unavailable(context, limits, "Overloaded", $"The inference queue is full. Retry after {limits.RetryAfterSeconds} second(s).");
             }
             scoresByText[i] = result.Scores!;

@@ -1,4 +1,6 @@
 using Api.Apis;
+using Api.Dashboard;
+using Metrics;
 
 namespace Api.Hosting;
 
@@ -17,6 +19,8 @@ public static class ApiApplicationExtensions
             options.SwaggerEndpoint("/openapi/v1.json", "Prediction API v1");
         });
         app.MapHealthApi();
+        app.MapPrometheusMetrics();
+        app.MapDashboardApi();
         app.MapPredictApi();
         return app;
     }

@@ -1,7 +1,11 @@
+using Api.Apis;
+using Api.Dashboard;
 using Api.Prediction;
 using Api.Routing;
 using Grains.Hosting;
 using Grains.Membership;
+using Grains.Interfaces;
+using Metrics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -10,6 +14,9 @@ namespace Api.Hosting;
 /// <summary>Cross-cutting setup of the API host (the role of a ServiceDefaults project).</summary>
 public static class ApiServiceCollectionExtensions
 {
+    /// <summary>How the co-hosted silo of embedded mode is named (metrics, dashboard).</summary>
+    public const string EmbeddedSiloId = "embedded";
+
     /// <summary>
     /// The API in the mode <c>Membership:Provider</c> names: <c>None</c> (default) co-hosts one silo in
     /// this process (embedded); <c>Redis</c> or <c>Static</c> routes to the silos of a cluster.
@@ -22,6 +29,7 @@ public static class ApiServiceCollectionExtensions
         services.AddProblemDetails();
         services.AddOpenApi();
         services.AddSingleton<PredictResponseWriter>();
+        services.AddSingleton<RejectedRequestMetrics>();
         // Kestrel's own cap matches the API's so an oversized body is cut off while it streams in.
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) => kestrel.Limits.MaxRequestBodySize = api.Value.MaxBodyBytes);
 
@@ -30,6 +38,8 @@ public static class ApiServiceCollectionExtensions
         {
             services.AddPredictionSilo(configuration);
             services.AddSingleton<IPredictionRouter, EmbeddedPredictionRouter>();
+            services.AddOperatorDashboard(embedded: true);
+            services.AddPrometheusMetrics(static sp => new BuildInfo("embedded", EmbeddedSiloId, () => sp.GetRequiredService<IPredictionSilo>().Model.ModelId));
         }
         else
         {
@@ -40,6 +50,8 @@ public static class ApiServiceCollectionExtensions
             services.AddSingleton<RoutingMetrics>();
             services.AddSingleton<IPredictionRouter, ClusterPredictionRouter>();
             services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [HealthTags.Ready]);
+            services.AddOperatorDashboard(embedded: false);
+            services.AddPrometheusMetrics(static sp => new BuildInfo("api", null, () => sp.GetRequiredService<ClusterModel>().Current?.ModelId));
         }
         return builder;
     }

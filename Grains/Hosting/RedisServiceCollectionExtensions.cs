@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -20,7 +21,7 @@ public static class RedisServiceCollectionExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.Endpoint), "Redis:Endpoint must be host:port.")
             .ValidateOnStart();
         services.AddSingleton(static sp => new RedisClient(
-            sp.GetRequiredService<IOptions<RedisOptions>>().Value, sp.GetRequiredService<ILogger<RedisClient>>()));
+            sp.GetRequiredService<IOptions<RedisOptions>>().Value, sp.GetRequiredService<ILogger<RedisClient>>(), sp.GetService<IMeterFactory>()));
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready]);
         return services;
     }

@@ -59,6 +59,7 @@ public sealed partial class InferenceGrain : IInferenceGrain, IHostedService, ID
         {
             _workers[i] = new InferenceWorker(i, model, _options, metrics, ReturnIdle);
         }
+        metrics.ObserveQueueDepth(() => QueueDepth);
     }
 
     /// <summary>Texts waiting for a batch (queued or staged).</summary>

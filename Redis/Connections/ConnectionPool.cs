@@ -19,11 +19,13 @@ internal sealed class ConnectionPool : IAsyncDisposable
     private int _firstAttemptsFailed;
     private int _next;
     private Exception? _lastFailure;
+    private readonly RedisMetrics? _metrics;
     private int _disposed;
 
-    public ConnectionPool(RedisOptions options, RedisEndpoint endpoint, ILogger logger)
+    public ConnectionPool(RedisOptions options, RedisEndpoint endpoint, ILogger logger, RedisMetrics? metrics = null)
     {
         _endpoint = endpoint;
+        _metrics = metrics;
         _slots = new ConnectionSlot[options.Connections];
         _slotLoops = new Task[options.Connections];
         var stop = _stop.Token;
@@ -64,6 +66,13 @@ internal sealed class ConnectionPool : IAsyncDisposable
     /// </summary>
     public void Send(ReadOnlySpan<byte> commands, ReadOnlySpan<IPendingReply> replies)
     {
+        if (_metrics is not null)
+        {
+            foreach (var reply in replies)
+            {
+                reply.Metrics = _metrics;
+            }
+        }
         var connection = NextOpenConnection();
         if (connection is not null)
         {

@@ -14,6 +14,9 @@ internal interface IPendingReply
     /// <summary><see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> when the connection queued it.</summary>
     long QueuedAt { get; set; }
 
+    /// <summary>Where its outcome is counted (set by the pool); null counts nothing (e.g. handshake commands).</summary>
+    RedisMetrics? Metrics { get; set; }
+
     /// <summary>The caller's task.</summary>
     Task Task { get; }
 

@@ -23,6 +23,8 @@ internal sealed class PendingReply<T> : TaskCompletionSource<T>, IPendingReply
 
     public long QueuedAt { get; set; }
 
+    public RedisMetrics? Metrics { get; set; }
+
     Task IPendingReply.Task => Task;
 
     /// <summary>
@@ -40,11 +42,14 @@ internal sealed class PendingReply<T> : TaskCompletionSource<T>, IPendingReply
 
     public void Complete(in RespValue reply)
     {
+        Metrics?.RecordReply(Command, QueuedAt);
         if (!Task.IsCompleted)
         {
             if (reply.Type == RespType.Error)
             {
-                TrySetException(new RedisServerException(reply.Text!));
+                var error = new RedisServerException(reply.Text!);
+                Metrics?.RecordFailure(error);
+                TrySetException(error);
             }
             else
             {
@@ -57,6 +62,8 @@ internal sealed class PendingReply<T> : TaskCompletionSource<T>, IPendingReply
 
     public void Fail(Exception exception)
     {
+        // A command already cancelled by its caller still counts: the failure is Redis's, not the caller's.
+        Metrics?.RecordFailure(exception);
         TrySetException(exception);
         _cancellation.Unregister();
     }
@@ -73,6 +80,7 @@ internal sealed class PendingReply<T> : TaskCompletionSource<T>, IPendingReply
         catch (Exception exception)
         {
             // A reply of the wrong shape fails this command only: it was read whole, the stream is still in step.
+            Metrics?.RecordFailure(exception);
             TrySetException(exception);
             return;
         }

@@ -1,5 +1,8 @@
 using Grains.Hosting;
+using Grains.Interfaces;
 using Grains.Membership;
+using Metrics;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Silo.Internal;
 using Silo.Membership;
@@ -30,6 +33,8 @@ public static class SiloHost
                 o.Id = string.IsNullOrWhiteSpace(o.Id) ? Environment.MachineName : o.Id;
                 o.AdvertisedUrl = SiloEndpoints.AdvertisedUrl(o, internalUrl);
             });
+        services.AddPrometheusMetrics(static sp => new BuildInfo("silo", sp.GetRequiredService<IOptions<SiloOptions>>().Value.Id,
+            () => sp.GetRequiredService<IPredictionSilo>().Model.ModelId));
         var membership = MembershipOptions.ProviderIn(configuration);
         if (membership == MembershipProvider.Redis)
         {
@@ -41,8 +46,11 @@ public static class SiloHost
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready) });
         // Internal calls only on the internal port: the public port may be exposed wider (probes, scraping).
+        // Metrics only on the public port: that is the one Prometheus may reach (NetworkPolicy).
         int internalPort = internalUrl.Port;
-        app.MapInternalApi().AddEndpointFilter((context, next) =>
+        app.MapPrometheusMetrics().AddEndpointFilter((context, next) =>
+            context.HttpContext.Connection.LocalPort != internalPort ? next(context) : ValueTask.FromResult<object?>(Results.NotFound()));
+        app.MapInternalApi().MapSiloStats().AddEndpointFilter((context, next) =>
             context.HttpContext.Connection.LocalPort == internalPort ? next(context) : ValueTask.FromResult<object?>(Results.NotFound()));
         return app;
     }

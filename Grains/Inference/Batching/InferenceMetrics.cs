@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Metrics;
 
 namespace Grains.Inference.Batching;
 
@@ -7,15 +8,19 @@ public sealed class InferenceMetrics
 {
     public const string MeterName = "PredictionCluster.Inference";
 
+    private readonly Meter _meter;
+
     public InferenceMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(MeterName);
+        var meter = _meter = meterFactory.Create(MeterName);
         Batches = meter.CreateCounter<long>("inference.batches", "{batch}", "ONNX Runtime runs");
         Inferences = meter.CreateCounter<long>("inference.texts", "{text}", "Texts run through the model");
         Rejected = meter.CreateCounter<long>("inference.rejected", "{text}", "Texts refused because the queue was full");
         Dropped = meter.CreateCounter<long>("inference.dropped", "{text}", "Texts dropped before their batch ran because the caller gave up");
-        BatchSize = meter.CreateHistogram<int>("inference.batch.size", "{text}", "Texts per batch");
-        BatchTokens = meter.CreateHistogram<int>("inference.batch.padded_tokens", "{token}", "Padded tokens per batch (rows x longest)");
+        BatchSize = meter.CreateHistogram("inference.batch.size", "{text}", "Texts per batch", null,
+            new InstrumentAdvice<int> { HistogramBucketBoundaries = HistogramBuckets.BatchSize });
+        BatchTokens = meter.CreateHistogram("inference.batch.padded_tokens", "{token}", "Padded tokens per batch (rows x longest)", null,
+            new InstrumentAdvice<int> { HistogramBucketBoundaries = HistogramBuckets.BatchTokens });
         BatchDuration = meter.CreateHistogram<double>("inference.batch.duration", "s", "Time of one ONNX Runtime run");
     }
 
@@ -34,6 +39,10 @@ public sealed class InferenceMetrics
     public long TextCount => Interlocked.Read(ref _textCount);
     public long RejectedCount => Interlocked.Read(ref _rejectedCount);
     public long DroppedCount => Interlocked.Read(ref _droppedCount);
+
+    /// <summary>Publishes the queue's depth (the queue is created after these instruments, by the grain that owns it).</summary>
+    public void ObserveQueueDepth(Func<int> depth) =>
+        _meter.CreateObservableGauge("inference.queue.depth", depth, "{text}", "Texts waiting for a batch (queued or staged)");
 
     public void RecordBatch(int texts, int paddedTokens, double seconds)
     {
