@@ -63,7 +63,15 @@ public sealed partial class MembershipHeartbeat(
         }
         var drain = _membership.RefreshInterval * 2;
         LogLeft(_entry.SiloId, drain.TotalMilliseconds);
-        await Task.Delay(drain, time, cancellationToken);
+        try
+        {
+            await Task.Delay(drain, time, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's shutdown budget ran out during the pause: stop serving now rather than abort the
+            // process (an exception here would end it with a crash instead of a clean exit).
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

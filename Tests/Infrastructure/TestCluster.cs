@@ -108,11 +108,11 @@ public sealed class TestCluster : IAsyncDisposable
         return silo;
     }
 
-    /// <summary>A silo as its own OS process (the built Silo.dll) in this cluster, for tests that kill one.</summary>
-    public async Task<ServerProcess> StartSiloProcessAsync(string id)
+    /// <summary>A silo as its own OS process (the built Silo.dll) in this cluster, for tests that kill or stop one.</summary>
+    public async Task<ServerProcess> StartSiloProcessAsync(string id, params string[] extraArguments)
     {
         int http = FreePort.Reserve(), internalPort = FreePort.Reserve();
-        var arguments = SiloSettings(id, http, internalPort).Select(setting => $"--{setting.Key}={setting.Value}");
+        var arguments = SiloSettings(id, http, internalPort).Select(setting => $"--{setting.Key}={setting.Value}").Concat(extraArguments);
         var process = ServerProcess.Start(ServerProcess.SiloAssembly, new Uri($"http://127.0.0.1:{http}/"), arguments);
         if (!await process.WaitReadyAsync(TimeSpan.FromSeconds(30)))
         {
