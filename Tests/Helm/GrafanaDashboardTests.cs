@@ -49,11 +49,17 @@ public sealed partial class GrafanaDashboardTests
         using var dashboard = RenderedDashboard(out _);
         foreach (var query in Queries(dashboard))
         {
-            var series = SeriesSelector().Matches(query).Select(m => m.Groups[1].Value).ToArray();
-            Assert.True(series.Length > 0, $"no metric in '{query}'");
-            foreach (var name in series)
+            var selectors = SeriesSelector().Matches(query).ToArray();
+            Assert.True(selectors.Length > 0, $"no metric in '{query}'");
+            foreach (var selector in selectors)
             {
-                Assert.True(ExportedMetrics.Names.Contains(ExportedMetrics.Family(name)), $"'{name}' in '{query}' is not an exported metric");
+                string family = ExportedMetrics.Family(selector.Groups["name"].Value);
+                Assert.True(ExportedMetrics.Labels.TryGetValue(family, out var labels), $"'{selector.Value}' in '{query}' is not an exported metric");
+                foreach (Match matcher in LabelMatcher().Matches(selector.Groups["matchers"].Value))
+                {
+                    string label = matcher.Groups[1].Value;
+                    Assert.True(labels.Contains(label) || ExportedMetrics.TargetLabels.Contains(label), $"{family} has no label '{label}' ('{query}')");
+                }
             }
         }
     }
@@ -69,8 +75,8 @@ public sealed partial class GrafanaDashboardTests
         }
         Assert.Contains(queries, q => q.Contains("rate(http_server_request_duration_seconds_count", StringComparison.Ordinal));
         Assert.Contains(queries, q => q.Contains("sum by (tier) (rate(predictions_total", StringComparison.Ordinal));
-        Assert.Contains(queries, q => q.Contains("http_response_status_code=~\"5..\"", StringComparison.Ordinal));
-        foreach (var metric in (string[])["inference_batch_size_bucket", "inference_queue_depth", "inference_rejected_total",
+        Assert.Contains(queries, q => q.Contains("status=~\"5..\"", StringComparison.Ordinal));
+        foreach (var metric in (string[])["inference_batch_size_bucket", "inference_queue_depth", "inference_rejected_total", "api_rejected_requests_total",
                      "process_cpu_seconds_total", "process_resident_memory_bytes", "redis_errors_total", "redis_command_duration_seconds_bucket"])
         {
             Assert.Contains(queries, q => q.Contains(metric, StringComparison.Ordinal));
@@ -92,6 +98,10 @@ public sealed partial class GrafanaDashboardTests
     }
 
     /// <summary>A series selector in PromQL: a metric name directly followed by its label matchers.</summary>
-    [GeneratedRegex(@"\b([a-zA-Z_:][a-zA-Z0-9_:]*)\{")]
+    [GeneratedRegex(@"\b(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)\{(?<matchers>[^}]*)\}")]
     private static partial Regex SeriesSelector();
+
+    /// <summary>One label matcher inside a selector: <c>label="v"</c>, <c>=~</c>, <c>!=</c>, <c>!~</c>.</summary>
+    [GeneratedRegex(@"([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)")]
+    private static partial Regex LabelMatcher();
 }
