@@ -44,6 +44,12 @@ public sealed class ImageLayout
     public Dictionary<string, string> Environment() =>
         Stage.Environment().ToDictionary(p => p.Key, p => p.Value.StartsWith('/') ? Host(p.Value) : p.Value);
 
+    /// <summary>Every file outside /tmp with its size and write time: what a read-only root filesystem must leave alone.</summary>
+    public SortedDictionary<string, (long, DateTime)> Snapshot() =>
+        new(Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories)
+            .Where(f => !f.StartsWith(Host("/tmp"), StringComparison.Ordinal))
+            .ToDictionary(f => Path.GetRelativePath(Root, f), f => (new FileInfo(f).Length, File.GetLastWriteTimeUtc(f))), StringComparer.Ordinal);
+
     /// <summary>
     /// Publishes what the build stages publish (into <paramref name="buildRoot"/>, the build stages' "/"; once per
     /// build root) and copies the target's files into <paramref name="root"/>.
@@ -52,6 +58,8 @@ public sealed class ImageLayout
     {
         var stage = dockerfile.Stage(target);
         var layout = new ImageLayout(root, stage);
+        // The base image's /tmp: the one writable path (an emptyDir in the chart).
+        Directory.CreateDirectory(layout.Host("/tmp"));
         foreach (var copy in stage.Effective().Where(i => i.Keyword == "COPY").Select(i => i.Copy()))
         {
             string sourceRoot = context;

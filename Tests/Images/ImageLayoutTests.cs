@@ -54,6 +54,8 @@ public sealed class ImageLayoutTests(ImageLayoutFixture layouts) : IClassFixture
         apiEnvironment["Redis__Endpoint"] = redis.Endpoint;
         apiEnvironment["Cluster__Key"] = ClusterKey;
 
+        var siloFiles = layouts.Silo.Snapshot();
+        var apiFiles = layouts.Api.Snapshot();
         await using var silo = ServerProcess.Start(layouts.Silo.EntryAssembly, new Uri($"http://127.0.0.1:{siloHttp}/"), [], siloEnvironment);
         await using var api = ServerProcess.Start(layouts.Api.EntryAssembly, new Uri($"http://127.0.0.1:{apiPort}/"), [], apiEnvironment);
         Assert.True(await silo.WaitReadyAsync(ReadyTimeout), "silo not ready:\n" + silo.Output);
@@ -71,6 +73,12 @@ public sealed class ImageLayoutTests(ImageLayoutFixture layouts) : IClassFixture
 
         Assert.Equal(0, await RunHealthCheckAsync(layouts.Silo, siloHttp));
         Assert.Equal(0, await RunHealthCheckAsync(layouts.Api, apiPort));
+
+        // SIGTERM, as Kubernetes stops a pod: both drain and exit cleanly, having written nothing outside /tmp.
+        Assert.Equal(0, await api.StopAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, await silo.StopAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(siloFiles, layouts.Silo.Snapshot());
+        Assert.Equal(apiFiles, layouts.Api.Snapshot());
     }
 
     private static string Top(JsonElement labels) =>
