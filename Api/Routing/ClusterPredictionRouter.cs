@@ -12,7 +12,7 @@ namespace Api.Routing;
 public sealed partial class ClusterPredictionRouter(
     MembershipView membership,
     ClusterModel model,
-    SiloClient silos,
+    SiloCallCoalescer silos,
     RoutingMetrics metrics,
     ILogger<ClusterPredictionRouter> logger) : IPredictionRouter
 {
@@ -79,7 +79,6 @@ public sealed partial class ClusterPredictionRouter(
         {
             batch[i] = call.Items[indices[i]];
         }
-        metrics.RecordCall();
         try
         {
             var answers = await silos.PredictAsync(silo.Endpoint, call.Model.ModelId, batch, call.CancellationToken).ConfigureAwait(false);

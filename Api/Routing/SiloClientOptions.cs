@@ -10,4 +10,10 @@ public sealed class SiloClientOptions
 
     /// <summary>Time for a whole call (connect, send, silo work, answer); past it the call fails as retryable.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Calls to one silo at a time; requests beyond it wait for a call to finish and then share the next call
+    /// (<see cref="SiloCallCoalescer"/>). Lower merges more under load; higher adds parallel calls.
+    /// </summary>
+    public int MaxCallsInFlightPerSilo { get; set; } = 4;
 }

@@ -58,6 +58,23 @@ public sealed class BenchmarkCommandTests
     }
 
     [Fact]
+    public void EngineGrain_ShortRun_CountsSentencesBatchesAndPadding()
+    {
+        var (exitCode, output, error) = Run(
+            "engine-grain", "--model", RepositoryPaths.DefaultModel, "--callers", "16", "--seconds", "1", "--warmup-seconds", "0.2", "--spinning", "off", "--json");
+
+        Assert.True(exitCode == 0, error);
+        using var summary = ParseSummary(output);
+        var root = summary.RootElement;
+        Assert.False(root.GetProperty("environment").GetProperty("spinning").GetBoolean());
+        long texts = root.GetProperty("texts").GetInt64();
+        long batches = root.GetProperty("batches").GetInt64();
+        Assert.True(texts > 0 && batches > 0 && batches <= texts, $"{texts} texts in {batches} batches");
+        Assert.InRange(root.GetProperty("paddingOverheadPercent").GetDouble(), 0, 500);
+        Assert.InRange(root.GetProperty("sentencesPerSecond").GetDouble(), texts / 2.0, texts * 2.0);
+    }
+
+    [Fact]
     public void Memory_SmallRun_ReportsBytesPerPredictionAndRssSamples()
     {
         var (exitCode, output, error) = Run("memory", "--keys", "20000", "--stream", "50000", "--json");
@@ -76,6 +93,7 @@ public sealed class BenchmarkCommandTests
     [InlineData("engine", "--iterations", "3", "--seconds", "1")]
     [InlineData("engine", "--graph-optimization", "Fast")]
     [InlineData("engine-sst2", "--strategies", "random")]
+    [InlineData("engine-grain", "--spinning", "maybe")]
     [InlineData("bench")]
     public void BadCommandLine_ExitsWithUsage(params string[] args)
     {

@@ -46,6 +46,24 @@ public sealed class LengthAwareBatcherTests
     }
 
     [Fact]
+    public void An_outlier_that_waited_long_enough_gets_a_tight_batch_rather_than_padding_a_full_one()
+    {
+        // Capacity 8 and batches of 4: a text may be passed over twice.
+        var batcher = new LengthAwareBatcher(maxBatchSize: 4, maxBatchTokens: 10_000, capacity: 8, _metrics);
+        var outlier = Text(60);
+        outlier.PassedOver = 2;
+        var staged = new List<InferenceRequest> { outlier };
+        staged.AddRange(Enumerable.Range(0, 7).Select(_ => Text(10)));
+        var batch = new List<InferenceRequest>();
+
+        batcher.Form(staged, batch);
+
+        // Three texts of 10 padded to 60 would cost 150 tokens of padding; alone it costs only its run.
+        Assert.Equal([outlier], batch);
+        Assert.Equal(7, staged.Count);
+    }
+
+    [Fact]
     public void Batches_respect_the_size_and_padded_token_budgets_and_take_every_text_once()
     {
         var random = new Random(3);

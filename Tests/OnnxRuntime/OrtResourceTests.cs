@@ -98,7 +98,7 @@ public sealed unsafe class OrtResourceTests(OrtTestModel model, ITestOutputHelpe
             .Select(f => (Name: f.Name, Index: (int)f.GetRawConstantValue()!))
             .ToList();
 
-        Assert.Equal(40, slots.Count);
+        Assert.Equal(41, slots.Count);
         Assert.Equal(slots.OrderBy(s => s.Index).Select(s => s.Name), slots.Select(s => s.Name));
         Assert.Equal(slots.Count, slots.Select(s => s.Index).Distinct().Count());
         // Every bound field must have been read from the table (non-null after Bind).

@@ -37,7 +37,23 @@ public sealed class OrtSessionTests(OrtTestModel model)
         new OrtSessionSettings { IntraOpThreads = 2, InterOpThreads = 0, GraphOptimization = OrtGraphOptimizationLevel.Basic },
         new OrtSessionSettings { GraphOptimization = OrtGraphOptimizationLevel.Extended, EnableMemoryArena = false },
         new OrtSessionSettings { EnableMemoryPattern = false },
+        new OrtSessionSettings { AllowSpinning = false },
     ];
+
+    [Fact]
+    public unsafe void AddConfigEntry_IsTheRuntimesOwnEntry_ItRejectsAnEmptyKeyWithItsMessage()
+    {
+        // Proves slot 130 is AddSessionConfigEntry: ORT's own check answers, in its own words.
+        IntPtr created;
+        NativeMethods.VerifySuccess(NativeMethods.CreateSessionOptions(&created));
+        using var options = OrtHandle.SessionOptions(created);
+        IntPtr raw = created;
+
+        OrtInferenceSession.AddConfigEntry(raw, "session.intra_op.allow_spinning", "0");
+        var e = Assert.Throws<OrtException>(() => OrtInferenceSession.AddConfigEntry(raw, "", "1"));
+
+        Assert.Contains("Config key is empty", e.Message);
+    }
 
     [Theory]
     [MemberData(nameof(AllSettings))]

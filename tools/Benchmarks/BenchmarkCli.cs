@@ -19,11 +19,14 @@ internal static class BenchmarkCli
           engine-sst2  SST-2 dev sentences, batched as the service batches (arrival) and length-bucketed
                        [--data eval/data/sst2/dev.tsv] [--batch-size 32] [--batch-tokens 8192]
                        [--strategies arrival,bucketed[,single]] [--repeats 3] [--warmup 3] [--limit N]
+          engine-grain unique SST-2 sentences through the service's InferenceGrain (queue, batcher, worker), no HTTP
+                       [--callers 64] [--seconds 20] [--warmup-seconds 3] [--data eval/data/sst2/dev.tsv]
           memory       silo memory per cached prediction, and RSS while unique keys stream through
                        [--keys 1000000] [--stream 10000000] [--json]
 
         engine*: [--model models/distilbert-bench] [--max-tokens N] [--config Silo/appsettings.json]
-               [--threads 2] [--graph-optimization Disabled|Basic|Extended|All] [--arena on|off] [--json]
+               [--threads 2] [--graph-optimization Disabled|Basic|Extended|All] [--arena on|off]
+               [--spinning on|off] [--json]
         """;
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
@@ -43,6 +46,8 @@ internal static class BenchmarkCli
                     return EngineCommand.Run(options, output);
                 case Sst2Command.Name:
                     return Sst2Command.Run(options, output);
+                case GrainCommand.Name:
+                    return GrainCommand.Run(options, output);
                 case MemoryCommand.Name:
                     return MemoryCommand.Run(options, output);
                 default:

@@ -19,6 +19,7 @@ internal sealed record BenchmarkEnvironment(
     string GraphOptimization,
     bool MemoryArena,
     bool MemoryPattern,
+    bool Spinning,
     string ExecutionMode,
     string LoadAverageAtStart)
 {
@@ -34,6 +35,7 @@ internal sealed record BenchmarkEnvironment(
         model.SessionSettings.GraphOptimization.ToString(),
         model.SessionSettings.EnableMemoryArena,
         model.SessionSettings.EnableMemoryPattern,
+        model.SessionSettings.AllowSpinning,
         // OrtInferenceSession always opens sessions in ORT_SEQUENTIAL mode.
         "sequential",
         MachineLoad.Read());

@@ -40,6 +40,7 @@ internal static class ServiceInferenceOptions
         options.IntraOpThreads = arguments.Int("--threads", options.IntraOpThreads, minimum: 0);
         options.GraphOptimization = arguments.Enum("--graph-optimization", options.GraphOptimization);
         options.EnableMemoryArena = arguments.OnOff("--arena", options.EnableMemoryArena);
+        options.AllowSpinning = arguments.OnOff("--spinning", options.AllowSpinning);
         return options;
     }
 
@@ -48,6 +49,7 @@ internal static class ServiceInferenceOptions
         $"intra-op threads {(settings.IntraOpThreads == 0 ? "0 (ORT picks)" : settings.IntraOpThreads)}, " +
         $"inter-op {settings.InterOpThreads}, graph optimization {settings.GraphOptimization}, " +
         $"memory arena {OnOff(settings.EnableMemoryArena)}, memory pattern {OnOff(settings.EnableMemoryPattern)}, " +
+        $"spinning {OnOff(settings.AllowSpinning)}, " +
         "execution sequential";
 
     private static string OnOff(bool value) => value ? "on" : "off";

@@ -36,6 +36,9 @@ public sealed class InferenceOptions
 
     public bool EnableMemoryArena { get; set; } = true;
 
+    /// <summary>Whether ONNX Runtime's intra-op threads spin between operators (see <see cref="OrtSessionSettings.AllowSpinning"/>).</summary>
+    public bool AllowSpinning { get; set; } = true;
+
     /// <summary>The session settings these options describe.</summary>
     public OrtSessionSettings ToSessionSettings() => new()
     {
@@ -44,5 +47,6 @@ public sealed class InferenceOptions
         GraphOptimization = GraphOptimization,
         EnableMemoryArena = EnableMemoryArena,
         EnableMemoryPattern = EnableMemoryArena,
+        AllowSpinning = AllowSpinning,
     };
 }

@@ -80,11 +80,21 @@ internal sealed class LengthAwareBatcher
     /// DistilBERT-shaped model, a run's time grows with its padded tokens alike from batch 8 to 32, so a
     /// tight batch of 8 beats a loose one of 32; under load the rest of the window makes the next tight batches.
     /// </summary>
-    private (int Low, int High) BestWindow(int count)
+    private (int Low, int High) BestWindow(int count) => BestWindowContaining(count, count - 1, 0);
+
+    /// <summary>
+    /// The best run (as in <see cref="BestWindow"/>) among those that contain the text at <paramref name="anchor"/>,
+    /// the oldest, passed over long enough: it gets a batch now, and only the texts that suit its length join it,
+    /// so an outlier costs one small batch rather than padding a full one.
+    /// </summary>
+    private (int Low, int High) WindowAround(int anchor, int count) => BestWindowContaining(count, anchor, anchor);
+
+    /// <summary>The best run starting at or before <paramref name="lowAtMost"/> and ending at or after <paramref name="highAtLeast"/>.</summary>
+    private (int Low, int High) BestWindowContaining(int count, int lowAtMost, int highAtLeast)
     {
-        int bestLow = 0, bestHigh = 0;
+        int bestLow = lowAtMost, bestHigh = highAtLeast;
         double bestYield = -1;
-        for (int low = 0; low < count; low++)
+        for (int low = Math.Max(0, highAtLeast - _maxBatchSize + 1); low <= lowAtMost; low++)
         {
             long real = 0;
             for (int high = low; high < count && high - low < _maxBatchSize; high++)
@@ -96,51 +106,13 @@ internal sealed class LengthAwareBatcher
                 }
                 real += LengthAt(high);
                 double yield = real / (double)(padded + RunOverheadTokens);
-                if (yield > bestYield)
+                if (high >= highAtLeast && yield > bestYield)
                 {
                     (bestLow, bestHigh, bestYield) = (low, high, yield);
                 }
             }
         }
         return (bestLow, bestHigh);
-    }
-
-    /// <summary>
-    /// A batch around the text at <paramref name="anchor"/> (the oldest, passed over long enough): grown one
-    /// text at a time, shorter or longer, whichever adds less padding.
-    /// </summary>
-    private (int Low, int High) WindowAround(int anchor, int count)
-    {
-        // The window is a run in length order, so its longest row is always at its right end.
-        int low = anchor, high = anchor, rows = 1;
-        int longest = LengthAt(anchor);
-        while (rows < _maxBatchSize)
-        {
-            long shorterWaste = long.MaxValue, longerWaste = long.MaxValue;
-            if (low > 0 && (rows + 1L) * longest <= _maxBatchTokens)
-            {
-                shorterWaste = longest - LengthAt(low - 1); // the new row pads up to the longest
-            }
-            if (high < count - 1 && (rows + 1L) * LengthAt(high + 1) <= _maxBatchTokens)
-            {
-                longerWaste = (long)(LengthAt(high + 1) - longest) * rows; // every row pads up to the new one
-            }
-            if (shorterWaste == long.MaxValue && longerWaste == long.MaxValue)
-            {
-                break;
-            }
-            if (shorterWaste <= longerWaste)
-            {
-                low--;
-            }
-            else
-            {
-                high++;
-                longest = LengthAt(high);
-            }
-            rows++;
-        }
-        return (low, high);
     }
 
     private int LengthAt(int position) => (int)(_order[position] >> 32);

@@ -59,6 +59,7 @@ internal static unsafe class NativeMethods
         internal const int ReleaseTypeInfo = 98;
         internal const int ReleaseTensorTypeAndShapeInfo = 99;
         internal const int ReleaseSessionOptions = 100;
+        internal const int AddSessionConfigEntry = 130;
     }
 
     // C enums are int-sized and size_t is nuint on every platform .NET supports; OrtStatus* is the IntPtr return.
@@ -102,6 +103,7 @@ internal static unsafe class NativeMethods
     internal static delegate* unmanaged<IntPtr, void> ReleaseTypeInfo;
     internal static delegate* unmanaged<IntPtr, void> ReleaseTensorTypeAndShapeInfo;
     internal static delegate* unmanaged<IntPtr, void> ReleaseSessionOptions;
+    internal static delegate* unmanaged<IntPtr, byte*, byte*, IntPtr> AddSessionConfigEntry;
 
     /// <summary>Reads every bound entry from the OrtApi table returned by <c>GetApi(ApiVersion)</c>.</summary>
     internal static void Bind(IntPtr api)
@@ -147,6 +149,7 @@ internal static unsafe class NativeMethods
         ReleaseTypeInfo = (delegate* unmanaged<IntPtr, void>)t[Slot.ReleaseTypeInfo];
         ReleaseTensorTypeAndShapeInfo = (delegate* unmanaged<IntPtr, void>)t[Slot.ReleaseTensorTypeAndShapeInfo];
         ReleaseSessionOptions = (delegate* unmanaged<IntPtr, void>)t[Slot.ReleaseSessionOptions];
+        AddSessionConfigEntry = (delegate* unmanaged<IntPtr, byte*, byte*, IntPtr>)t[Slot.AddSessionConfigEntry];
     }
 
     /// <summary>

@@ -168,12 +168,23 @@ public sealed unsafe class OrtInferenceSession : IDisposable
             NativeMethods.VerifySuccess(settings.EnableMemoryPattern
                 ? NativeMethods.EnableMemPattern(raw)
                 : NativeMethods.DisableMemPattern(raw));
+            AddConfigEntry(raw, "session.intra_op.allow_spinning", settings.AllowSpinning ? "1" : "0");
             return options;
         }
         catch
         {
             options.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>A session config entry (keys from onnxruntime_session_options_config_keys.h).</summary>
+    internal static void AddConfigEntry(IntPtr options, string key, string value)
+    {
+        fixed (byte* k = NativeMethods.ToUtf8Z(key))
+        fixed (byte* v = NativeMethods.ToUtf8Z(value))
+        {
+            NativeMethods.VerifySuccess(NativeMethods.AddSessionConfigEntry(options, k, v));
         }
     }
 

@@ -1,0 +1,169 @@
+using Grains.Interfaces;
+using Grains.Interfaces.Wire;
+
+namespace Api.Routing;
+
+/// <summary>
+/// The calls to one silo (see <see cref="SiloCallCoalescer"/>): a count of calls in flight and the requests
+/// waiting for one to finish. Whoever finishes a call takes the waiting requests that fit into one call and sends
+/// them, so the lane never sits idle with requests waiting.
+/// </summary>
+internal sealed class SiloCallLane(Uri silo, SiloClient client, RoutingMetrics metrics, int maxInFlight)
+{
+    // One merged call stays far below the wire's 16 MB request limit and the silo's per-call work stays short.
+    private const int MaxItemsPerCall = 1024;
+    private const long MaxCharsPerCall = PredictionWire.MaxRequestBytes / 8;
+
+    private readonly Lock _lock = new();
+    private readonly Queue<Waiting> _waiting = new();
+    private int _inFlight;
+
+    public Task<PredictionResult[]> PredictAsync(string modelId, IReadOnlyList<PredictionItem> items, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_inFlight >= maxInFlight)
+            {
+                var waiting = new Waiting(modelId, items, cancellationToken);
+                _waiting.Enqueue(waiting);
+                return waiting.Completion.Task.WaitAsync(cancellationToken);
+            }
+            _inFlight++;
+        }
+        return SendAloneAsync(modelId, items, cancellationToken);
+    }
+
+    private async Task<PredictionResult[]> SendAloneAsync(string modelId, IReadOnlyList<PredictionItem> items, CancellationToken cancellationToken)
+    {
+        try
+        {
+            metrics.RecordCall();
+            return await client.PredictAsync(silo, modelId, items, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            SendWaitingOrRelease();
+        }
+    }
+
+    /// <summary>Called as a call finishes: its slot goes to the waiting requests, else it is given back.</summary>
+    private void SendWaitingOrRelease()
+    {
+        List<Waiting>? group = null;
+        lock (_lock)
+        {
+            group = TakeGroup();
+            if (group is null)
+            {
+                _inFlight--;
+                return;
+            }
+        }
+        _ = SendGroupAsync(group);
+    }
+
+    /// <summary>The waiting requests (same model id, oldest first) that fit in one call; null when none wait.</summary>
+    private List<Waiting>? TakeGroup()
+    {
+        List<Waiting>? group = null;
+        int items = 0;
+        long chars = 0;
+        while (_waiting.TryPeek(out var next))
+        {
+            if (next.CancellationToken.IsCancellationRequested)
+            {
+                _waiting.Dequeue(); // its caller has already been told
+                continue;
+            }
+            long nextChars = next.TextChars();
+            if (group is not null
+                && (next.ModelId != group[0].ModelId || items + next.Items.Count > MaxItemsPerCall || chars + nextChars > MaxCharsPerCall))
+            {
+                break;
+            }
+            _waiting.Dequeue();
+            (group ??= []).Add(next);
+            items += next.Items.Count;
+            chars += nextChars;
+        }
+        return group;
+    }
+
+    private async Task SendGroupAsync(List<Waiting> group)
+    {
+        try
+        {
+            // Nobody's cancellation may cut a call that carries other requests: the client's call timeout bounds it.
+            metrics.RecordCall();
+            if (group.Count == 1)
+            {
+                var only = group[0];
+                only.Completion.TrySetResult(await client.PredictAsync(silo, only.ModelId, only.Items, CancellationToken.None).ConfigureAwait(false));
+                return;
+            }
+
+            // Requests for the same text (a hot key) share one item: silos refuse duplicate keys in a call.
+            var positions = new Dictionary<PredictionKey, int>();
+            var merged = new List<PredictionItem>();
+            var maps = new int[group.Count][];
+            for (int g = 0; g < group.Count; g++)
+            {
+                var items = group[g].Items;
+                var map = maps[g] = new int[items.Count];
+                for (int i = 0; i < items.Count; i++)
+                {
+                    if (!positions.TryGetValue(items[i].Key, out int position))
+                    {
+                        position = merged.Count;
+                        positions.Add(items[i].Key, position);
+                        merged.Add(items[i]);
+                    }
+                    map[i] = position;
+                }
+            }
+
+            var answers = await client.PredictAsync(silo, group[0].ModelId, merged, CancellationToken.None).ConfigureAwait(false);
+            for (int g = 0; g < group.Count; g++)
+            {
+                var map = maps[g];
+                var results = new PredictionResult[map.Length];
+                for (int i = 0; i < map.Length; i++)
+                {
+                    results[i] = answers[map[i]];
+                }
+                group[g].Completion.TrySetResult(results);
+            }
+        }
+        catch (Exception e)
+        {
+            // Every request in the call fails alike; each one's router decides on its own whether to fail over.
+            foreach (var waiting in group)
+            {
+                waiting.Completion.TrySetException(e);
+            }
+        }
+        finally
+        {
+            SendWaitingOrRelease();
+        }
+    }
+
+    /// <summary>A request waiting for a call to this silo.</summary>
+    private sealed class Waiting(string modelId, IReadOnlyList<PredictionItem> items, CancellationToken cancellationToken)
+    {
+        public string ModelId { get; } = modelId;
+        public IReadOnlyList<PredictionItem> Items { get; } = items;
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+        public TaskCompletionSource<PredictionResult[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public long TextChars()
+        {
+            long chars = 0;
+            for (int i = 0; i < Items.Count; i++)
+            {
+                chars += Items[i].Text.Length;
+            }
+            return chars;
+        }
+    }
+}

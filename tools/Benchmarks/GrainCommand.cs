@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Grains.Inference;
+using Grains.Inference.Batching;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Benchmarks;
+
+/// <summary>
+/// <c>engine-grain</c>: the SST-2 dev sentences, each made unique, through the service's own
+/// <see cref="InferenceGrain"/> (queue, length-aware batcher, worker thread) by N closed-loop callers in this
+/// process. No HTTP and no cache: the gap between this and <c>engine-sst2</c>'s bucketed rate is what dynamic
+/// batching costs at that concurrency; the gap between this and the service's uncached figure is what
+/// HTTP, JSON, keying and caching cost.
+/// </summary>
+internal static class GrainCommand
+{
+    public const string Name = "engine-grain";
+
+    public static int Run(CommandLineOptions arguments, TextWriter output)
+    {
+        string data = RepositoryFiles.Resolve(arguments.String("--data", RepositoryFiles.Sst2Dev));
+        int callers = arguments.Int("--callers", 64);
+        double seconds = arguments.Double("--seconds", 20);
+        double warmup = arguments.Double("--warmup-seconds", 3, minimum: 0);
+        bool json = arguments.Flag("--json");
+        var settings = BenchmarkModelSettings.FromCommandLine(arguments);
+        arguments.RejectUnread();
+        if (!File.Exists(data))
+        {
+            throw new CommandLineException($"--data: '{data}' does not exist.");
+        }
+
+        long started = Stopwatch.GetTimestamp();
+        using var model = BenchmarkModel.Load(settings);
+        var sentences = Sst2Command.ReadSentences(data);
+        var environment = BenchmarkEnvironment.Describe(model);
+        environment.Write(output, $"engine-grain: unique SST-2 sentences through the InferenceGrain, {callers} closed-loop callers", model);
+        var options = model.Options;
+        output.WriteLine($"# batches   at most {options.MaxBatchSize} texts and {options.MaxBatchTokens} padded tokens, delay {options.MaxBatchDelay.TotalMilliseconds} ms, {options.Workers} worker(s); warm-up {warmup} s, measured {seconds} s");
+
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new InferenceMetrics(services.GetRequiredService<IMeterFactory>());
+        using var batches = new BatchRecorder();
+        var grain = new InferenceGrain(model.Model, Options.Create(options), metrics, NullLogger<InferenceGrain>.Instance);
+        grain.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+
+        var window = RunAsync(grain, model, sentences, callers, warmup, seconds, batches).GetAwaiter().GetResult();
+        grain.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
+        grain.Dispose();
+
+        double rate = window.Texts / window.Seconds;
+        double overhead = 100.0 * (window.PaddedTokens / (double)window.RealTokens - 1);
+        double busy = 100.0 * window.RunSeconds / window.Seconds;
+        output.WriteLine();
+        output.WriteLine($"{"callers",7} {"sentences/s",11} {"batches",7} {"mean size",9} {"overhead",8} {"busy %",6} {"padded tok/s busy",17} {"others %",8}");
+        output.WriteLine($"{callers,7} {rate,11:F1} {window.Batches,7} {window.Texts / (double)Math.Max(1, window.Batches),9:F1} {overhead,7:F1}% {busy,6:F1} {window.PaddedTokens / window.RunSeconds,17:F0} {CpuInterference.Format(window.OthersPercent),8}");
+        output.WriteLine();
+        output.WriteLine("# overhead = padded / real tokens - 1 of the batches run; busy % = share of the window the model was running");
+        string loadAtEnd = MachineLoad.Read();
+        output.WriteLine($"# load avg at end {loadAtEnd}; {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s in all");
+        if (json)
+        {
+            SummaryLine.Write(output, new GrainSummary(
+                Name, environment, loadAtEnd, callers, SummaryLine.Round(window.Seconds, 2), window.Texts,
+                SummaryLine.Round(rate, 1), window.Batches, SummaryLine.Round(overhead, 1), SummaryLine.Round(busy, 1),
+                window.OthersPercent));
+        }
+        return 0;
+    }
+
+    private static async Task<Window> RunAsync(
+        InferenceGrain grain, BenchmarkModel model, IReadOnlyList<string> sentences, int callers, double warmup, double seconds, BatchRecorder batches)
+    {
+        long next = -1;
+        long measuredTexts = 0, measuredRealTokens = 0;
+        bool measuring = false, stop = false;
+        var tokenizer = model.Model.Tokenizer;
+
+        async Task CallerAsync()
+        {
+            var scratch = new long[model.Model.MaxTokens];
+            while (!Volatile.Read(ref stop))
+            {
+                long n = Interlocked.Increment(ref next);
+                // A numbered suffix keeps every text unique while its length stays that of the sentence.
+                string text = $"{sentences[(int)(n % sentences.Count)]} {n / sentences.Count}";
+                var scores = await grain.InferAsync(text, CancellationToken.None);
+                if (scores is null)
+                {
+                    throw new InvalidOperationException("The inference queue rejected a text: raise Inference:QueueCapacity.");
+                }
+                if (Volatile.Read(ref measuring))
+                {
+                    Interlocked.Increment(ref measuredTexts);
+                    Interlocked.Add(ref measuredRealTokens, tokenizer.Encode(text, scratch));
+                }
+            }
+        }
+
+        var tasks = Enumerable.Range(0, callers).Select(_ => Task.Run(CallerAsync)).ToArray();
+        await Task.Delay(TimeSpan.FromSeconds(warmup));
+        var before = batches.Snapshot();
+        var cpu = CpuInterference.Take();
+        long start = Stopwatch.GetTimestamp();
+        Volatile.Write(ref measuring, true);
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        Volatile.Write(ref measuring, false);
+        double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var after = batches.Snapshot();
+        double? others = CpuInterference.OthersPercentSince(cpu);
+        Volatile.Write(ref stop, true);
+        await Task.WhenAll(tasks);
+        return new Window(
+            elapsed, Interlocked.Read(ref measuredTexts), Interlocked.Read(ref measuredRealTokens),
+            after.Batches - before.Batches, after.PaddedTokens - before.PaddedTokens, after.RunSeconds - before.RunSeconds, others);
+    }
+
+    private readonly record struct Window(
+        double Seconds, long Texts, long RealTokens, long Batches, long PaddedTokens, double RunSeconds, double? OthersPercent);
+}
