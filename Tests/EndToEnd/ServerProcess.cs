@@ -43,8 +43,11 @@ public sealed class ServerProcess : IAsyncDisposable
         return Start(ApiAssembly, address, ["--urls", address.ToString().TrimEnd('/'), .. arguments]);
     }
 
-    /// <summary><paramref name="assembly"/> with <paramref name="arguments"/>; <paramref name="address"/> is where it serves health.</summary>
-    public static ServerProcess Start(string assembly, Uri address, IEnumerable<string> arguments)
+    /// <summary>
+    /// <paramref name="assembly"/> with <paramref name="arguments"/> and <paramref name="environment"/> on top of this
+    /// process's; <paramref name="address"/> is where it serves health.
+    /// </summary>
+    public static ServerProcess Start(string assembly, Uri address, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -52,6 +55,10 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
         info.ArgumentList.Add(assembly);
         foreach (var argument in arguments)
         {
