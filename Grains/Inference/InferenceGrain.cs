@@ -54,7 +54,7 @@ public sealed partial class InferenceGrain : IInferenceGrain, IHostedService, ID
         _stageCapacity = StageBatches * _options.MaxBatchSize;
         _staged = new List<InferenceRequest>(_stageCapacity);
         _batcher = new LengthAwareBatcher(_options.MaxBatchSize, _options.MaxBatchTokens, _stageCapacity, metrics);
-        _workers = new InferenceWorker[_options.Workers];
+        _workers = new InferenceWorker[_options.WorkerCount];
         for (int i = 0; i < _workers.Length; i++)
         {
             _workers[i] = new InferenceWorker(i, model, _options, metrics, ReturnIdle);
@@ -92,7 +92,7 @@ public sealed partial class InferenceGrain : IInferenceGrain, IHostedService, ID
             ReturnIdle(worker);
         }
         _batchLoop = Task.Run(BatchLoopAsync, CancellationToken.None);
-        LogStarted(_options.Workers, _options.MaxBatchSize, _options.MaxBatchTokens, _options.MaxBatchDelay.TotalMilliseconds);
+        LogStarted(_workers.Length, _options.MaxBatchSize, _options.MaxBatchTokens, _options.MaxBatchDelay.TotalMilliseconds);
         return Task.CompletedTask;
     }
 

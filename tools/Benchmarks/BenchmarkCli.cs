@@ -21,6 +21,7 @@ internal static class BenchmarkCli
                        [--strategies arrival,bucketed[,single]] [--repeats 3] [--warmup 3] [--limit N]
           engine-grain unique SST-2 sentences through the service's InferenceGrain (queue, batcher, worker), no HTTP
                        [--callers 64] [--seconds 20] [--warmup-seconds 3] [--data eval/data/sst2/dev.tsv]
+                       [--workers 0 (one per core)] (threads default to the service's 1 per worker)
           compare      two models on the same SST-2 batches: label agreement, score difference, speed of each
                        --other DIR [--data eval/data/sst2/dev.tsv] [--repeats 3]
           memory       silo memory per cached prediction, and RSS while unique keys stream through

@@ -9,8 +9,8 @@ namespace Benchmarks;
 internal sealed record BenchmarkModelSettings(string ModelPath, int MaxTokensOverride, InferenceOptions Options)
 {
     /// <summary>Reads <c>--model</c>, <c>--max-tokens</c> and the session options (see <see cref="ServiceInferenceOptions"/>).</summary>
-    public static BenchmarkModelSettings FromCommandLine(CommandLineOptions arguments) => new(
+    public static BenchmarkModelSettings FromCommandLine(CommandLineOptions arguments, int defaultIntraOpThreads = ServiceInferenceOptions.DefaultIntraOpThreads) => new(
         RepositoryFiles.Resolve(arguments.String("--model", RepositoryFiles.BenchmarkModel)),
         arguments.Int("--max-tokens", 0, minimum: 0),
-        ServiceInferenceOptions.Resolve(arguments));
+        ServiceInferenceOptions.Resolve(arguments, defaultIntraOpThreads));
 }

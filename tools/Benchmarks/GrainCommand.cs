@@ -26,7 +26,9 @@ internal static class GrainCommand
         double seconds = arguments.Double("--seconds", 20);
         double warmup = arguments.Double("--warmup-seconds", 3, minimum: 0);
         bool json = arguments.Flag("--json");
-        var settings = BenchmarkModelSettings.FromCommandLine(arguments);
+        // The service's own defaults (workers and intra-op threads), not the engine benchmarks' two threads.
+        var settings = BenchmarkModelSettings.FromCommandLine(arguments, new InferenceOptions().IntraOpThreads);
+        settings.Options.Workers = arguments.Int("--workers", settings.Options.Workers, minimum: 0);
         arguments.RejectUnread();
         if (!File.Exists(data))
         {
@@ -39,7 +41,7 @@ internal static class GrainCommand
         var environment = BenchmarkEnvironment.Describe(model);
         environment.Write(output, $"engine-grain: unique SST-2 sentences through the InferenceGrain, {callers} closed-loop callers", model);
         var options = model.Options;
-        output.WriteLine($"# batches   at most {options.MaxBatchSize} texts and {options.MaxBatchTokens} padded tokens, delay {options.MaxBatchDelay.TotalMilliseconds} ms, {options.Workers} worker(s); warm-up {warmup} s, measured {seconds} s");
+        output.WriteLine($"# batches   at most {options.MaxBatchSize} texts and {options.MaxBatchTokens} padded tokens, delay {options.MaxBatchDelay.TotalMilliseconds} ms, {options.WorkerCount} worker(s); warm-up {warmup} s, measured {seconds} s");
 
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var metrics = new InferenceMetrics(services.GetRequiredService<IMeterFactory>());
@@ -53,12 +55,13 @@ internal static class GrainCommand
 
         double rate = window.Texts / window.Seconds;
         double overhead = 100.0 * (window.PaddedTokens / (double)window.RealTokens - 1);
-        double busy = 100.0 * window.RunSeconds / window.Seconds;
+        // Share of the window each worker spent running the model (runs of several workers overlap).
+        double busy = 100.0 * window.RunSeconds / (window.Seconds * options.WorkerCount);
         output.WriteLine();
-        output.WriteLine($"{"callers",7} {"sentences/s",11} {"batches",7} {"mean size",9} {"overhead",8} {"busy %",6} {"padded tok/s busy",17} {"others %",8}");
-        output.WriteLine($"{callers,7} {rate,11:F1} {window.Batches,7} {window.Texts / (double)Math.Max(1, window.Batches),9:F1} {overhead,7:F1}% {busy,6:F1} {window.PaddedTokens / window.RunSeconds,17:F0} {CpuInterference.Format(window.OthersPercent),8}");
+        output.WriteLine($"{"callers",7} {"sentences/s",11} {"batches",7} {"mean size",9} {"overhead",8} {"busy %",6} {"padded tok/s",12} {"others %",8}");
+        output.WriteLine($"{callers,7} {rate,11:F1} {window.Batches,7} {window.Texts / (double)Math.Max(1, window.Batches),9:F1} {overhead,7:F1}% {busy,6:F1} {window.PaddedTokens / window.Seconds,12:F0} {CpuInterference.Format(window.OthersPercent),8}");
         output.WriteLine();
-        output.WriteLine("# overhead = padded / real tokens - 1 of the batches run; busy % = share of the window the model was running");
+        output.WriteLine("# overhead = padded / real tokens - 1 of the batches run; busy % = share of the window each worker was running the model");
         string loadAtEnd = MachineLoad.Read();
         output.WriteLine($"# load avg at end {loadAtEnd}; {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s in all");
         if (json)

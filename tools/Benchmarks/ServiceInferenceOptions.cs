@@ -16,12 +16,12 @@ internal static class ServiceInferenceOptions
 
     /// <summary>
     /// <c>--config FILE</c> binds its <c>Inference</c> section (as the silo does); without it the service's defaults
-    /// apply with <see cref="DefaultIntraOpThreads"/>. Then <c>--threads</c>, <c>--graph-optimization</c> and
+    /// apply with <paramref name="defaultIntraOpThreads"/> (<see cref="DefaultIntraOpThreads"/> for the engine figures). Then <c>--threads</c>, <c>--graph-optimization</c> and
     /// <c>--arena</c> override. Batch limits are left to the commands that use them.
     /// </summary>
-    public static InferenceOptions Resolve(CommandLineOptions arguments)
+    public static InferenceOptions Resolve(CommandLineOptions arguments, int defaultIntraOpThreads = DefaultIntraOpThreads)
     {
-        var options = new InferenceOptions { IntraOpThreads = DefaultIntraOpThreads };
+        var options = new InferenceOptions { IntraOpThreads = defaultIntraOpThreads };
         string? config = arguments.String("--config");
         if (config is not null)
         {
