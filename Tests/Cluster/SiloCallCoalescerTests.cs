@@ -31,11 +31,17 @@ public sealed class SiloCallCoalescerTests(InternalApiSiloHost host) : IClassFix
         var requests = Enumerable.Range(0, 40)
             .Select(r => Items([$"hot text {tag}", .. Sst2.DevSentences.Skip(r * 2).Take(1 + r % 2).Select(s => $"{s} {tag}")]))
             .ToArray();
+        // Only texts answered before are merged (new ones go out at once): answer each request once first.
+        foreach (var request in requests)
+        {
+            await coalescer.PredictAsync(host.Address, ModelId, request, CancellationToken.None);
+        }
+        long before = _metrics.CallCount;
 
         var answers = await Task.WhenAll(requests.Select(items => Task.Run(() => coalescer.PredictAsync(host.Address, ModelId, items, CancellationToken.None))));
 
         // Fewer calls than requests: while one call was in flight, the others waited and went out together.
-        Assert.InRange(_metrics.CallCount, 2, requests.Length - 1);
+        Assert.InRange(_metrics.CallCount - before, 2, requests.Length - 1);
         for (int r = 0; r < requests.Length; r++)
         {
             var alone = await host.Silo.PredictAsync(requests[r], CancellationToken.None);
@@ -46,6 +52,27 @@ public sealed class SiloCallCoalescerTests(InternalApiSiloHost host) : IClassFix
                 Assert.Equal(WireMessages.Bits(alone[i].Scores!), WireMessages.Bits(answers[r][i].Scores!));
             }
         }
+    }
+
+    [Fact]
+    public async Task Requests_do_not_queue_behind_a_call_that_waits_for_the_model()
+    {
+        var coalescer = Coalescer(maxInFlight: 1);
+        string tag = Guid.NewGuid().ToString("N");
+        var cached = Items($"cached {tag}");
+        await coalescer.PredictAsync(host.Address, ModelId, cached, CancellationToken.None);
+        // 64 new sentences: the only call allowed in flight now waits for the model for a while.
+        var busy = coalescer.PredictAsync(host.Address, ModelId, Items([.. Sst2.DevSentences.Skip(500).Take(64).Select(s => $"{s} {tag}")]), CancellationToken.None);
+
+        // A new text is sent at once (it would hold up whatever it was merged with); a cached one waits at most
+        // a couple of milliseconds for the busy call before it goes out on its own.
+        var fresh = coalescer.PredictAsync(host.Address, ModelId, Items($"fresh {tag}"), CancellationToken.None);
+        var hot = coalescer.PredictAsync(host.Address, ModelId, cached, CancellationToken.None);
+
+        Assert.Same(hot, await Task.WhenAny(hot, busy));
+        Assert.Equal(PredictionSource.Memory, (await hot)[0].Source);
+        await Task.WhenAll(busy, fresh);
+        Assert.Equal(PredictionStatus.Ok, (await fresh)[0].Status);
     }
 
     [Fact]
