@@ -24,7 +24,8 @@ bin=net10.0
 bench() { dotnet "tools/Benchmarks/bin/Release/$bin/Benchmarks.dll" "$@"; }
 load() { dotnet "loadtest/LoadRunner/bin/Release/$bin/LoadRunner.dll" "$@"; }
 # summary NAME: keeps the SUMMARY line of what ran (stdin) in $out/NAME.json, echoing everything.
-summary() { tee "$out/$1.log" | tee /dev/stderr | sed -n 's/^SUMMARY //p' | tail -1 > "$out/$1.json"; }
+# (Not "tee /dev/stderr": when stderr is a file, that reopens and truncates it.)
+summary() { tee "$out/$1.log" >&2; sed -n 's/^SUMMARY //p' "$out/$1.log" | tail -1 > "$out/$1.json"; }
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }

@@ -98,10 +98,10 @@ public sealed class LoadRunnerEndToEndTests(ITestOutputHelper log)
     [Fact]
     public async Task XCacheHeader_CountedIntoHitRatio()
     {
-        // Hit exactly when the request carries no new text (new texts end with " ~{run tag}.{counter}").
+        // Hit exactly when the request carries no new text (new texts end in JSON-escaped whitespace: \t, \n, \r).
         await using var server = await ScriptedPredictServer.StartAsync((context, body) =>
         {
-            context.Response.Headers["X-Cache"] = body.Contains((byte)'~') ? "miss" : "hit";
+            context.Response.Headers["X-Cache"] = body.Contains((byte)'\\') ? "miss" : "hit";
             return ScriptedPredictServer.WriteAnswerAsync(context);
         });
 

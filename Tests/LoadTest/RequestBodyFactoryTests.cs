@@ -51,9 +51,25 @@ public sealed class RequestBodyFactoryTests
             foreach (string text in texts)
             {
                 Assert.True(seen.Add(text), $"'{text}' sent twice");
-                Assert.Contains(" ~0badcafe.", text);
-                Assert.Contains(Sentences, s => text.StartsWith(s + " ~", StringComparison.Ordinal));
+                // A corpus sentence, then only whitespace (which tokenizers drop): the model sees the sentence itself.
+                string sentence = text.TrimEnd(' ', '\t', '\n', '\r');
+                Assert.Contains(sentence, Sentences);
+                Assert.True(text.Length > sentence.Length + 32, "the whitespace spells the run tag and the counter");
             }
+        }
+    }
+
+    [Fact]
+    public void Next_NewTextsOfTwoRuns_NeverTheSame()
+    {
+        var first = new RequestBodyFactory(Sentences, poolSize: 1, textsPerRequest: 1, cacheRate: 0, runTag: "0badcafe");
+        var second = new RequestBodyFactory(Sentences, poolSize: 1, textsPerRequest: 1, cacheRate: 0, runTag: "0badcaff");
+        var texts = new HashSet<string>();
+
+        for (int i = 0; i < 200; i++)
+        {
+            Assert.True(texts.Add(Texts(first.Next())[0]));
+            Assert.True(texts.Add(Texts(second.Next())[0]));
         }
     }
 

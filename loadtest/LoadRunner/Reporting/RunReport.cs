@@ -24,7 +24,7 @@ internal static class RunReport
         output.WriteLine();
         output.WriteLine($"== LoadRunner: {load}, HTTP/{summary.Http} -> {options.PredictUrl}");
         output.WriteLine($"texts      {result.SentenceCount} sentences from {result.TextsPath}, {options.TextsPerRequest} per request; "
-            + $"cache rate {options.CacheRate.ToString("0.###", c)} over a pool of {options.PoolSize}; new texts tagged ~{result.RunTag}");
+            + $"cache rate {options.CacheRate.ToString("0.###", c)} over a pool of {options.PoolSize}; new texts end in whitespace spelling run tag {result.RunTag} and a counter");
         if (options.Prime)
         {
             output.WriteLine($"priming    {result.Priming.Sent} requests, {result.Priming.Errors} errors{FormatErrors(result.Priming, " (", ")")}");
