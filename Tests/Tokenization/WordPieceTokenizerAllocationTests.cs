@@ -17,14 +17,21 @@ public sealed class WordPieceTokenizerAllocationTests(BertVocabularyFixture fixt
             tokenizer.Encode(text, destination);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
+        // The fewest bytes of five rounds of 100 calls: a per-call allocation shows in every round, while a one-off
+        // refill of the shared ArrayPool (which a gen-2 collection caused by tests running in parallel may trim
+        // at any time) shows in one round at most.
+        var rounds = new long[5];
+        for (int round = 0; round < rounds.Length; round++)
         {
-            tokenizer.Encode(text, destination);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100; i++)
+            {
+                tokenizer.Encode(text, destination);
+            }
+            rounds[round] = GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        Assert.True(rounds.Min() == 0, $"bytes allocated per round of 100 calls: {string.Join(", ", rounds)}");
     }
 
     [Fact]
