@@ -58,6 +58,22 @@ public sealed class BenchmarkCommandTests
     }
 
     [Fact]
+    public void EngineSst2_TwoWorkers_RunsEveryBatchOnce()
+    {
+        var (exitCode, output, error) = Run(
+            "engine-sst2", "--model", RepositoryPaths.DefaultModel, "--data", RepositoryPaths.Sst2Dev, "--limit", "40",
+            "--batch-size", "4", "--strategies", "bucketed", "--workers", "2", "--threads", "1", "--repeats", "1", "--warmup", "1", "--json");
+
+        Assert.True(exitCode == 0, error);
+        using var summary = ParseSummary(output);
+        var root = summary.RootElement;
+        Assert.Equal(2, root.GetProperty("workers").GetInt32());
+        var bucketed = root.GetProperty("strategies").EnumerateArray().Single();
+        Assert.Equal(10, bucketed.GetProperty("batches").GetInt32());
+        Assert.True(root.GetProperty("sentencesPerSecond").GetProperty("bucketed").GetDouble() > 0);
+    }
+
+    [Fact]
     public void EngineGrain_ShortRun_CountsSentencesBatchesAndPadding()
     {
         var (exitCode, output, error) = Run(

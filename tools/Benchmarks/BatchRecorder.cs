@@ -12,11 +12,14 @@ internal sealed class BatchRecorder : IDisposable
     private readonly MeterListener _listener = new();
     private long _batches, _paddedTokens, _runTicks;
 
-    public BatchRecorder()
+    /// <param name="meterFactory">The factory the grain's metrics were created by: only its meter is read, not
+    /// those of other grains in the same process (tests run several at once).</param>
+    public BatchRecorder(IMeterFactory meterFactory)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == InferenceMetrics.MeterName
+            if (ReferenceEquals(instrument.Meter.Scope, meterFactory)
+                && instrument.Meter.Name == InferenceMetrics.MeterName
                 && instrument.Name is "inference.batch.padded_tokens" or "inference.batch.duration")
             {
                 listener.EnableMeasurementEvents(instrument);

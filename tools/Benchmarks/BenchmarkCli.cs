@@ -18,7 +18,7 @@ internal static class BenchmarkCli
                        [--min-iterations 5] [--warmup 2] [--warmup-seconds 0.5]
           engine-sst2  SST-2 dev sentences, batched as the service batches (arrival) and length-bucketed
                        [--data eval/data/sst2/dev.tsv] [--batch-size 32] [--batch-tokens 8192]
-                       [--strategies arrival,bucketed[,single]] [--repeats 3] [--warmup 3] [--limit N]
+                       [--strategies arrival,bucketed[,single]] [--repeats 3] [--warmup 3] [--limit N] [--workers 1]
           engine-grain unique SST-2 sentences through the service's InferenceGrain (queue, batcher, worker), no HTTP
                        [--callers 64] [--seconds 20] [--warmup-seconds 3] [--data eval/data/sst2/dev.tsv]
                        [--workers 0 (one per core)] (threads default to the service's 1 per worker)

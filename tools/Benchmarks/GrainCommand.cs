@@ -44,8 +44,9 @@ internal static class GrainCommand
         output.WriteLine($"# batches   at most {options.MaxBatchSize} texts and {options.MaxBatchTokens} padded tokens, delay {options.MaxBatchDelay.TotalMilliseconds} ms, {options.WorkerCount} worker(s); warm-up {warmup} s, measured {seconds} s");
 
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new InferenceMetrics(services.GetRequiredService<IMeterFactory>());
-        using var batches = new BatchRecorder();
+        var meterFactory = services.GetRequiredService<IMeterFactory>();
+        using var batches = new BatchRecorder(meterFactory);
+        var metrics = new InferenceMetrics(meterFactory);
         var grain = new InferenceGrain(model.Model, Options.Create(options), metrics, NullLogger<InferenceGrain>.Instance);
         grain.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
 

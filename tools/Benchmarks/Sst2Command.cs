@@ -27,6 +27,8 @@ internal static class Sst2Command
         // Batch limits default to the service's (InferenceOptions / appsettings), like the session settings.
         int maxBatchSize = arguments.Int("--batch-size", settings.Options.MaxBatchSize);
         int maxBatchTokens = arguments.Int("--batch-tokens", settings.Options.MaxBatchTokens, minimum: 2);
+        // Runs at the same time on one session, each on its own thread, as the service's workers run them.
+        int workers = arguments.Int("--workers", 1);
         arguments.RejectUnread();
         if (!File.Exists(data))
         {
@@ -43,14 +45,14 @@ internal static class Sst2Command
         var environment = BenchmarkEnvironment.Describe(model);
         environment.Write(output, "engine-sst2: SST-2 sentences through the model, batched as the service batches", model);
         output.WriteLine($"# data      {data}: {sentences.Count} sentences, {realTokens} tokens (with [CLS]/[SEP]); length mean {realTokens / (double)sentences.Count:F1}, median {sortedLengths[sortedLengths.Length / 2]}, p90 {sortedLengths[(int)(0.9 * (sortedLengths.Length - 1))]}, max {sortedLengths[^1]}");
-        output.WriteLine($"# batches   at most {maxBatchSize} texts and {maxBatchTokens} padded tokens (rows x longest); {warmupBatches} warm-up batch(es), then {repeats} timed pass(es) per strategy");
+        output.WriteLine($"# batches   at most {maxBatchSize} texts and {maxBatchTokens} padded tokens (rows x longest); {warmupBatches} warm-up batch(es), then {repeats} timed pass(es) per strategy; {workers} worker(s)");
         output.WriteLine();
         output.WriteLine($"{"strategy",-9} {"batches",7} {"mean size",9} {"padded",8} {"overhead",8} {"median s",8} {"min s",7} {"max s",7} {"sentences/s",11} {"real tok/s",10} {"padded tok/s",12} {"others %",8}");
 
         var plans = strategies.ToDictionary(s => s, s => BatchFormer.Form(lengths, s, maxBatchSize, maxBatchTokens));
         int capacityRows = plans.Values.SelectMany(p => p).Max(b => b.Sentences.Length);
         int capacityCells = plans.Values.SelectMany(p => p).Max(b => b.PaddedTokens);
-        var inputs = new ModelInputs(model.Model, capacityRows, capacityCells);
+        var inputs = Enumerable.Range(0, workers).Select(_ => new ModelInputs(model.Model, capacityRows, capacityCells)).ToArray();
         var results = new List<StrategyResult>();
         foreach (var strategy in strategies)
         {
@@ -69,7 +71,7 @@ internal static class Sst2Command
             SummaryLine.Write(output, new Sst2Summary(
                 Name, environment, loadAtEnd, SummaryLine.Round(elapsed, 1), data, sentences.Count,
                 SummaryLine.Round(realTokens / (double)sentences.Count, 2), sortedLengths[sortedLengths.Length / 2], sortedLengths[^1],
-                maxBatchSize, maxBatchTokens, results,
+                maxBatchSize, maxBatchTokens, workers, results,
                 results.ToDictionary(r => r.Strategy.ToString().ToLowerInvariant(), r => r.SentencesPerSecond)));
         }
         return 0;
@@ -117,18 +119,50 @@ internal static class Sst2Command
             : throw new CommandLineException("--strategies needs at least one strategy.");
     }
 
+    /// <summary>Every batch once; with several workers, worker w runs batches w, w + n, ... on its own thread.</summary>
+    private static void RunPass(IReadOnlyList<PlannedBatch> batches, IReadOnlyList<long[]> sentences, ModelInputs[] inputs)
+    {
+        void RunShare(int worker)
+        {
+            for (int i = worker; i < batches.Count; i += inputs.Length)
+            {
+                var batch = batches[i];
+                inputs[worker].FillBatch(batch, sentences);
+                inputs[worker].Run(batch.Sentences.Length, batch.Columns);
+            }
+        }
+
+        if (inputs.Length == 1)
+        {
+            RunShare(0);
+            return;
+        }
+        var threads = Enumerable.Range(0, inputs.Length).Select(w => new Thread(() => RunShare(w))).ToArray();
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+    }
+
     /// <summary>
     /// Warms up on the strategy's first batches, then times whole passes: fill + run for every batch, as the
     /// worker does, with no I/O and no allocation by this loop inside the timed region.
     /// </summary>
     private static StrategyResult Measure(
-        BatchingStrategy strategy, IReadOnlyList<PlannedBatch> batches, IReadOnlyList<long[]> sentences, ModelInputs inputs,
+        BatchingStrategy strategy, IReadOnlyList<PlannedBatch> batches, IReadOnlyList<long[]> sentences, ModelInputs[] inputs,
         int repeats, int warmupBatches, long realTokens)
     {
-        for (int i = 0; i < Math.Min(warmupBatches, batches.Count); i++)
+        foreach (var worker in inputs)
         {
-            inputs.FillBatch(batches[i], sentences);
-            inputs.Run(batches[i].Sentences.Length, batches[i].Columns);
+            for (int i = 0; i < Math.Min(warmupBatches, batches.Count); i++)
+            {
+                worker.FillBatch(batches[i], sentences);
+                worker.Run(batches[i].Sentences.Length, batches[i].Columns);
+            }
         }
 
         var seconds = new double[repeats];
@@ -139,12 +173,7 @@ internal static class Sst2Command
             GC.WaitForPendingFinalizers();
             GC.Collect();
             long start = Stopwatch.GetTimestamp();
-            for (int i = 0; i < batches.Count; i++)
-            {
-                var batch = batches[i];
-                inputs.FillBatch(batch, sentences);
-                inputs.Run(batch.Sentences.Length, batch.Columns);
-            }
+            RunPass(batches, sentences, inputs);
             seconds[repeat] = Stopwatch.GetElapsedTime(start).TotalSeconds;
         }
 

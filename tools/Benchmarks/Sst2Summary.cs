@@ -13,5 +13,6 @@ internal sealed record Sst2Summary(
     int MaxLength,
     int MaxBatchSize,
     int MaxBatchTokens,
+    int Workers,
     IReadOnlyList<StrategyResult> Strategies,
     IReadOnlyDictionary<string, double> SentencesPerSecond);
