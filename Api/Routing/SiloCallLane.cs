@@ -51,15 +51,21 @@ internal sealed class SiloCallLane(Uri silo, SiloClient client, RoutingMetrics m
     {
         try
         {
-            metrics.RecordCall();
-            var results = await client.PredictAsync(silo, modelId, items, cancellationToken).ConfigureAwait(false);
-            answered.AddAll(items);
-            return results;
+            return await CallAsync(modelId, items, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             SendWaitingOrRelease();
         }
+    }
+
+    /// <summary>One HTTP call to the silo; its keys are remembered as answered.</summary>
+    private async Task<PredictionResult[]> CallAsync(string modelId, IReadOnlyList<PredictionItem> items, CancellationToken cancellationToken)
+    {
+        metrics.RecordCall();
+        var results = await client.PredictAsync(silo, modelId, items, cancellationToken).ConfigureAwait(false);
+        answered.AddAll(items);
+        return results;
     }
 
     /// <summary>Called as a call finishes: its slot goes to the waiting requests, else it is given back.</summary>
@@ -145,12 +151,9 @@ internal sealed class SiloCallLane(Uri silo, SiloClient client, RoutingMetrics m
         try
         {
             // Nobody's cancellation may cut a call that carries other requests: the client's call timeout bounds it.
-            metrics.RecordCall();
             if (group.Count == 1)
             {
-                var only = group[0];
-                only.Completion.TrySetResult(await client.PredictAsync(silo, only.ModelId, only.Items, CancellationToken.None).ConfigureAwait(false));
-                answered.AddAll(only.Items);
+                group[0].Completion.TrySetResult(await CallAsync(group[0].ModelId, group[0].Items, CancellationToken.None).ConfigureAwait(false));
                 return;
             }
 
@@ -174,8 +177,7 @@ internal sealed class SiloCallLane(Uri silo, SiloClient client, RoutingMetrics m
                 }
             }
 
-            var answers = await client.PredictAsync(silo, group[0].ModelId, merged, CancellationToken.None).ConfigureAwait(false);
-            answered.AddAll(merged);
+            var answers = await CallAsync(group[0].ModelId, merged, CancellationToken.None).ConfigureAwait(false);
             for (int g = 0; g < group.Count; g++)
             {
                 var map = maps[g];
