@@ -15,6 +15,7 @@ seconds="${BENCH_SECONDS:-20}"
 # round after round, each ratio is taken within a round, and the table reports the median round.
 hot_rounds="${BENCH_HOT_ROUNDS:-3}"
 hot_seconds="${BENCH_HOT_SECONDS:-10}"
+hot_warmup=15s
 out="$root/artifacts/bench"
 mkdir -p "$out"
 
@@ -99,10 +100,10 @@ for _ in $(seq 60); do curl -sf -o /dev/null -X POST -H 'Content-Type: applicati
 hot() { local name=$1 url=$2; shift 2; load --url "$url" --vus 32 --cache-rate 1 "$@" 2>&1 | summary "$name"; }
 # Unmeasured load first, until the JIT's tier-1 code is in: four processes on two cores (API, two silos,
 # load runner) take ~15 s of load to get there, and the cluster's first seconds ran at half speed.
-echo "[bench] hot paths: warm-up, 15 s each" >&2
-hot hot-warmup "$service" --duration 15s --warmup 0s
-hot hot-warmup "$cluster" --duration 15s --warmup 0s
-hot hot-warmup "$bare" --no-prime --duration 15s --warmup 0s
+echo "[bench] hot paths: warm-up, $hot_warmup each" >&2
+hot hot-warmup "$service" --duration "$hot_warmup" --warmup 0s
+hot hot-warmup "$cluster" --duration "$hot_warmup" --warmup 0s
+hot hot-warmup "$bare" --no-prime --duration "$hot_warmup" --warmup 0s
 for round in $(seq "$hot_rounds"); do
   echo "[bench] hot paths, round $round of $hot_rounds: embedded, cluster (API + 2 silos), bare Kestrel; 32 clients, every text cached" >&2
   hot "hot-embedded-$round" "$service" --duration "${hot_seconds}s" --warmup 2s
@@ -128,11 +129,13 @@ uncached, seed, uncached8, seed8 = read("service-uncached"), read("seed"), read(
 seed_cluster = read("seed-cluster")
 rounds = int(sys.argv[2])
 hot_rounds = [(read(f"hot-embedded-{r}"), read(f"hot-cluster-{r}"), read(f"hot-bare-{r}")) for r in range(1, rounds + 1)]
-median = lambda pairs: sorted(pairs, key=lambda pair: pair[0])[len(pairs) // 2]
+# A round is (embedded, cluster, bare); ratio(run, i): server i's req/s over bare Kestrel's in that round.
+ratio = lambda run, i: run[i]["rps"] / run[2]["rps"]
 # The median round by each ratio (not medians of each figure taken from different rounds).
-hot, _, bare = median([(e["rps"] / b["rps"], (e, c, b)) for e, c, b in hot_rounds])[1]
-_, cluster, cluster_bare = median([(c["rps"] / b["rps"], (e, c, b)) for e, c, b in hot_rounds])[1]
-per_round = lambda i: ", ".join(f'{run[i]["rps"] / run[2]["rps"]:.0%}' for run in hot_rounds)
+median_round = lambda i: sorted(hot_rounds, key=lambda run: ratio(run, i))[len(hot_rounds) // 2]
+hot, _, bare = median_round(0)
+_, cluster, cluster_bare = median_round(1)
+per_round = lambda i: ", ".join(f'{ratio(run, i):.0%}' for run in hot_rounds)
 bare_rounds = ", ".join(f'{run[2]["rps"]:,.0f}' for run in hot_rounds)
 ceiling = max(sst2["sentencesPerSecond"].values())
 layout = workers["sentencesPerSecond"]["bucketed"]
