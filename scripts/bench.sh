@@ -58,16 +58,17 @@ echo "[bench] memory: bytes per cached prediction (1 M keys), RSS while 10 M uni
 bench memory --json 2>&1 | summary memory
 
 service=http://127.0.0.1:8090
-# start_service MODEL_DIR: the embedded service on $service, in the background.
+# start_service MODEL_DIR LOG: the embedded service on $service, in the background, logging to $out/LOG.log.
 start_service() {
   (cd Api/bin/Release/$bin && exec dotnet Api.dll --urls "$service" --Model:Path="$1" \
-    --Logging:LogLevel:Default=Warning) > "$out/service.log" 2>&1 &
+    --Logging:LogLevel:Default=Warning) > "$out/$2.log" 2>&1 &
   pids+=($!)
   wait_ready "$service"
 }
-stop_last() { kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'; }
+# (A server that already exited, e.g. crashed, must not abort the run before the table.)
+stop_last() { kill "${pids[-1]}" 2>/dev/null || true; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'; }
 
-start_service "$root/models/distilbert-bench"
+start_service "$root/models/distilbert-bench" service
 
 echo "[bench] service, uncached: unique SST-2 sentences, 64 clients" >&2
 load --url "$service" --vus 64 --cache-rate 0 --duration "${seconds}s" --warmup 5s 2>&1 | summary service-uncached
@@ -75,7 +76,7 @@ echo "[bench] service, seed scenario: 10 clients, one text per request, 95% repe
 load --url "$service" --vus 10 --cache-rate 0.95 --duration "${seconds}s" 2>&1 | summary seed
 stop_last
 
-start_service "$root/models/distilbert-bench-int8"
+start_service "$root/models/distilbert-bench-int8" service-int8
 echo "[bench] service, INT8 model, uncached: unique SST-2 sentences, 64 clients" >&2
 load --url "$service" --vus 64 --cache-rate 0 --duration "${seconds}s" --warmup 5s 2>&1 | summary service-uncached-int8
 echo "[bench] service, INT8 model, seed scenario" >&2
@@ -85,7 +86,7 @@ stop_last
 # Hot paths. Three servers side by side: the embedded service, the cluster (Redis + silo-1 + silo-2 as
 # own processes, scripts/cluster.sh, + the API) and a bare Kestrel endpoint with a fixed answer. Idle,
 # each costs the others nothing.
-start_service "$root/models/distilbert-bench"
+start_service "$root/models/distilbert-bench" service-hot
 cluster=http://127.0.0.1:8092
 CLUSTER_REDIS_PORT=6392 Model__Path="$root/models/distilbert-bench" Logging__LogLevel__Default=Warning \
   setsid "$root/scripts/cluster.sh" cluster --urls "$cluster" > "$out/cluster.log" 2>&1 &
