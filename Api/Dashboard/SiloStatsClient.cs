@@ -29,7 +29,7 @@ public sealed class SiloStatsClient : IDisposable
     /// <summary>The silo's metric families, or null and why not.</summary>
     public async Task<(IReadOnlyList<MetricFamily>? Families, string? Error)> TryGetAsync(Uri silo, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(silo, "/internal/stats"))
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(silo, PredictionWire.StatsPath))
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,

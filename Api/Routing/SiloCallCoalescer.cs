@@ -10,8 +10,9 @@ namespace Api.Routing;
 /// that finds them all busy waits, and the next call to go out carries every waiting request's items
 /// (deduplicated). A request with a new text never waits: it needs the model, and would hold up the cached ones. Under light load a
 /// call leaves at once, alone; under heavy load the per-call cost of the hop (an HTTP/2 stream on both sides,
-/// headers, a task per call on the silo) is shared by many requests. No timer is involved: the wait is the time
-/// a call already in flight takes.
+/// headers, a task per call on the silo) is shared by many requests. The wait is the time a call already in
+/// flight takes; a 2 ms watcher (<see cref="SiloCallLane.MaxWait"/>) sends the waiting requests itself when
+/// every call in flight is slow.
 /// </summary>
 public sealed class SiloCallCoalescer(SiloClient client, RoutingMetrics metrics, IOptions<SiloClientOptions> options)
 {

@@ -27,11 +27,12 @@ internal sealed class SiloCallLane(Uri silo, SiloClient client, RoutingMetrics m
 
     public Task<PredictionResult[]> PredictAsync(string modelId, IReadOnlyList<PredictionItem> items, CancellationToken cancellationToken)
     {
+        // Only requests for texts answered before wait to be merged: a new text needs the model, and merged
+        // requests all wait for the slowest item of their call. (The table needs no lock: checked outside ours.)
+        bool known = answered.ContainsAll(items);
         lock (_lock)
         {
-            // Only requests for texts answered before wait to be merged: a new text needs the model, and merged
-            // requests all wait for the slowest item of their call.
-            if (_inFlight >= maxInFlight && answered.ContainsAll(items))
+            if (_inFlight >= maxInFlight && known)
             {
                 var waiting = new Waiting(modelId, items, cancellationToken);
                 _waiting.Enqueue(waiting);
@@ -59,7 +60,10 @@ internal sealed class SiloCallLane(Uri silo, SiloClient client, RoutingMetrics m
         }
     }
 
-    /// <summary>One HTTP call to the silo; its keys are remembered as answered.</summary>
+    /// <summary>
+    /// One HTTP call to the silo; its keys are remembered as answered (merged calls' keys were known already, but
+    /// the table is direct-mapped: writing them again restores any a newer key pushed out meanwhile).
+    /// </summary>
     private async Task<PredictionResult[]> CallAsync(string modelId, IReadOnlyList<PredictionItem> items, CancellationToken cancellationToken)
     {
         metrics.RecordCall();

@@ -19,6 +19,9 @@ public static class PredictionWire
     /// <summary><c>GET</c>: the silo's <see cref="ModelDescriptor"/> as JSON.</summary>
     public const string ModelPath = "/internal/model";
 
+    /// <summary>A silo's metric families as JSON, read by the API's operator dashboard.</summary>
+    public const string StatsPath = "/internal/stats";
+
     /// <summary>Format version, the second byte of every message. A reader refuses any other.</summary>
     public const byte Version = 1;
 

@@ -1,3 +1,4 @@
+using Grains.Interfaces.Wire;
 using Metrics;
 
 namespace Silo.Internal;
@@ -8,11 +9,10 @@ namespace Silo.Internal;
 /// </summary>
 public static class StatsApi
 {
-    public const string Path = "/internal/stats";
 
     public static RouteGroupBuilder MapSiloStats(this RouteGroupBuilder internalApi)
     {
-        internalApi.MapGet(Path, static (MetricsCollector collector) => TypedResults.Json([.. collector.Collect()], MetricsJsonContext.Default.MetricFamilyArray))
+        internalApi.MapGet(PredictionWire.StatsPath, static (MetricsCollector collector) => TypedResults.Json([.. collector.Collect()], MetricsJsonContext.Default.MetricFamilyArray))
             .WithName("InternalStats")
             .ExcludeFromDescription();
         return internalApi;
