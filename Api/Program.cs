@@ -1,7 +1,7 @@
 using Api.Hosting;
 using Grains.Hosting;
 
-return await StartupGuard.RunAsync(ApiHost.Build(args));
+return await StartupGuard.RunAsync(() => ApiHost.Build(args));
 
 /// <summary>Entry point; public so functional tests can start the API through WebApplicationFactory.</summary>
 public partial class Program;

@@ -1,11 +1,14 @@
 namespace Grains.Interfaces;
 
-/// <summary>A stateless worker that runs the model on texts, batching concurrent calls.</summary>
-public interface IInferenceGrain
+/// <summary>
+/// A stateless worker, always local to its caller, that hands texts to the silo's batching engine.
+/// Concurrent calls meet in one batch.
+/// </summary>
+public interface IInferenceGrain : IGrainWithIntegerKey
 {
     /// <summary>
-    /// Scores one text. Returns null when the queue is full (overload): the caller reports it, never waits.
-    /// A cancelled caller is dropped before its batch runs.
+    /// Scores one text. <see cref="PredictionStatus.Overloaded"/> when the engine's queue is full (the caller
+    /// reports it, never waits). A cancelled caller is dropped before its batch runs.
     /// </summary>
-    ValueTask<float[]?> InferAsync(string text, CancellationToken cancellationToken);
+    ValueTask<PredictionResult> InferAsync(string text, CancellationToken cancellationToken = default);
 }

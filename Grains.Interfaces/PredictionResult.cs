@@ -1,10 +1,19 @@
+using System.Collections.Immutable;
+
 namespace Grains.Interfaces;
 
 /// <summary>
-/// The outcome for one <see cref="PredictionItem"/>: softmax scores in the model's label order when
-/// <see cref="Status"/> is <see cref="PredictionStatus.Ok"/>. The scores array is shared with the cache: never mutate it.
+/// The outcome of one prediction: softmax scores in the model's label order when <see cref="Status"/> is
+/// <see cref="PredictionStatus.Ok"/>. Expected outcomes (overload, another model) are values, not exceptions.
 /// </summary>
-public readonly record struct PredictionResult(PredictionStatus Status, float[]? Scores, PredictionSource Source)
+[GenerateSerializer, Immutable]
+[Alias("prediction.result")]
+public readonly record struct PredictionResult(
+    [property: Id(0)] PredictionStatus Status,
+    [property: Id(1)] ImmutableArray<float> Scores,
+    [property: Id(2)] PredictionSource Source)
 {
-    public static PredictionResult Overloaded { get; } = new(PredictionStatus.Overloaded, null, PredictionSource.Inference);
+    public static PredictionResult Overloaded { get; } = new(PredictionStatus.Overloaded, default, PredictionSource.Inference);
+
+    public static PredictionResult OtherModel { get; } = new(PredictionStatus.ModelMismatch, default, PredictionSource.Memory);
 }

@@ -1,6 +1,7 @@
 namespace Grains.Interfaces;
 
 /// <summary>Which tier answered a prediction (observable for cache hit ratios).</summary>
+[GenerateSerializer]
 public enum PredictionSource
 {
     /// <summary>The grain activation already held the result.</summary>

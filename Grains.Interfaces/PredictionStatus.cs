@@ -1,6 +1,7 @@
 namespace Grains.Interfaces;
 
 /// <summary>How one prediction ended. Expected outcomes are values, not exceptions.</summary>
+[GenerateSerializer]
 public enum PredictionStatus
 {
     /// <summary>Scores are present.</summary>
@@ -8,4 +9,10 @@ public enum PredictionStatus
 
     /// <summary>The inference queue was full: the caller should back off and retry.</summary>
     Overloaded = 1,
+
+    /// <summary>
+    /// The key names a model this silo does not serve (a rolling upgrade): the caller learns the cluster's
+    /// model again and asks with a new key.
+    /// </summary>
+    ModelMismatch = 2,
 }

@@ -3,8 +3,8 @@ using Silo.Hosting;
 
 namespace Silo;
 
-/// <summary>A silo process: the model, the grains, the internal endpoint, membership.</summary>
+/// <summary>A silo process: an Orleans silo (Redis clustering and grain storage) with health and metrics over HTTP.</summary>
 public static class Program
 {
-    public static Task<int> Main(string[] args) => StartupGuard.RunAsync(SiloHost.Build(args));
+    public static Task<int> Main(string[] args) => StartupGuard.RunAsync(() => SiloHost.Build(args));
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Api.Prediction;
 using Api.Routing;
 using Grains.Hosting;
@@ -48,14 +49,12 @@ public static class PredictApi
         }
 
         var texts = parse.Texts!;
+        var (distinct, slots) = Deduplicate(texts);
         ModelDescriptor model;
-        int[] slots;
         PredictionResult[] results;
         try
         {
-            model = router.Model;
-            (var items, slots) = KeyTexts(model.ModelId, texts);
-            results = await router.PredictAsync(items, context.RequestAborted);
+            (model, results) = await router.PredictAsync(distinct, context.RequestAborted);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -78,7 +77,7 @@ public static class PredictApi
                 rejected.RecordQueueFull();
                 return Unavailable(context, limits, "Overloaded", $"The inference queue is full. Retry after {limits.RetryAfterSeconds} second(s).");
             }
-            scoresByText[i] = result.Scores!;
+            scoresByText[i] = ImmutableCollectionsMarshal.AsArray(result.Scores)!;
         }
         context.Response.Headers[CacheHeader] = cached ? CacheHit : CacheMiss;
         return new PredictionsResult(writer, model, scoresByText);
@@ -91,24 +90,23 @@ public static class PredictApi
         return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: title, detail: detail);
     }
 
-    /// <summary>Keys every text and drops duplicates within the request: each distinct text is asked for once.</summary>
-    private static (List<PredictionItem> Items, int[] Slots) KeyTexts(string modelId, List<string> texts)
+    /// <summary>Drops duplicate texts within the request: each distinct text is asked for once.</summary>
+    private static (List<string> Distinct, int[] Slots) Deduplicate(List<string> texts)
     {
-        var items = new List<PredictionItem>(texts.Count);
+        var distinct = new List<string>(texts.Count);
         var slots = new int[texts.Count];
-        var seen = new Dictionary<PredictionKey, int>(texts.Count);
+        var seen = new Dictionary<string, int>(texts.Count, StringComparer.Ordinal);
         for (int i = 0; i < texts.Count; i++)
         {
-            var key = PredictionKey.Compute(modelId, texts[i]);
-            if (!seen.TryGetValue(key, out int slot))
+            if (!seen.TryGetValue(texts[i], out int slot))
             {
-                slot = items.Count;
-                seen.Add(key, slot);
-                items.Add(new PredictionItem(key, texts[i]));
+                slot = distinct.Count;
+                seen.Add(texts[i], slot);
+                distinct.Add(texts[i]);
             }
             slots[i] = slot;
         }
-        return (items, slots);
+        return (distinct, slots);
     }
 
     /// <summary>Reads the whole body (bounded) and parses it; null when it is over the size limit.</summary>

@@ -9,15 +9,8 @@ public static class DashboardServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<DashboardStateSource>();
-        if (embedded)
-        {
-            services.AddSingleton<IMemberStatsSource, EmbeddedMemberStats>();
-        }
-        else
-        {
-            services.AddSingleton<SiloStatsClient>();
-            services.AddSingleton<IMemberStatsSource, ClusterMemberStats>();
-        }
+        // TODO(orleans-move): cluster mode reads each silo's figures through a per-silo grain.
+        services.AddSingleton<IMemberStatsSource, EmbeddedMemberStats>();
         return services;
     }
 }

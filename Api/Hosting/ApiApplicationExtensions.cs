@@ -1,5 +1,6 @@
 using Api.Apis;
 using Api.Dashboard;
+using Grains.Hosting;
 using Metrics;
 
 namespace Api.Hosting;
@@ -18,7 +19,7 @@ public static class ApiApplicationExtensions
             options.DocumentTitle = "Prediction API";
             options.SwaggerEndpoint("/openapi/v1.json", "Prediction API v1");
         });
-        app.MapHealthApi();
+        app.MapHealthEndpoints();
         app.MapPrometheusMetrics();
         app.MapDashboardApi();
         app.MapPredictApi();

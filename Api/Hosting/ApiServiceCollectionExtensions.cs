@@ -3,11 +3,11 @@ using Api.Dashboard;
 using Api.Prediction;
 using Api.Routing;
 using Grains.Hosting;
-using Grains.Membership;
-using Grains.Interfaces;
+using Grains.Inference.Model;
 using Metrics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace Api.Hosting;
 
@@ -18,8 +18,8 @@ public static class ApiServiceCollectionExtensions
     public const string EmbeddedSiloId = "embedded";
 
     /// <summary>
-    /// The API in the mode <c>Membership:Provider</c> names: <c>None</c> (default) co-hosts one silo in
-    /// this process (embedded); <c>Redis</c> or <c>Static</c> routes to the silos of a cluster.
+    /// The API in the mode <c>Cluster:Mode</c> names: <c>Embedded</c> (default) co-hosts one silo in this
+    /// process; <c>Redis</c> makes it an Orleans client of the silos registered in Redis.
     /// </summary>
     public static WebApplicationBuilder AddPredictionApi(this WebApplicationBuilder builder)
     {
@@ -33,26 +33,36 @@ public static class ApiServiceCollectionExtensions
         // Kestrel's own cap matches the API's so an oversized body is cut off while it streams in.
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) => kestrel.Limits.MaxRequestBodySize = api.Value.MaxBodyBytes);
 
-        var membership = MembershipOptions.ProviderIn(configuration);
-        if (membership == MembershipProvider.None)
+        var mode = ClusterSettings.ModeIn(configuration);
+        if (mode == ClusterMode.Embedded)
         {
-            services.AddPredictionSilo(configuration);
-            services.AddSingleton<IPredictionRouter, EmbeddedPredictionRouter>();
+            builder.UseOrleans(silo =>
+            {
+                // One silo clustering with nothing; the co-hosted client needs no gateway.
+                silo.UseLocalhostClustering(siloPort: EmbeddedPorts.SiloPort(configuration), gatewayPort: 0);
+                silo.AddPredictionSilo(configuration, ClusterMode.Embedded);
+            });
             services.AddOperatorDashboard(embedded: true);
-            services.AddPrometheusMetrics(static sp => new BuildInfo("embedded", EmbeddedSiloId, () => sp.GetRequiredService<IPredictionSilo>().Model.ModelId));
+            services.AddPrometheusMetrics(static sp => new BuildInfo("embedded", EmbeddedSiloId, () => sp.GetRequiredService<SentimentModel>().Descriptor.ModelId));
         }
         else
         {
-            services.AddMembershipView(configuration);
-            services.AddSiloClient(configuration);
-            services.AddSingleton<ClusterModel>();
-            services.AddHostedService(static sp => sp.GetRequiredService<ClusterModel>());
-            services.AddSingleton<RoutingMetrics>();
-            services.AddSingleton<IPredictionRouter, ClusterPredictionRouter>();
-            services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [HealthTags.Ready]);
+            var redis = ClusterSettings.RedisIn(configuration);
+            builder.UseOrleansClient(client =>
+            {
+                client.UseRedisClustering(options => options.ConfigurationOptions = redis.ToConfigurationOptions());
+                client.Services.Configure<ClusterOptions>(configuration.GetSection("Orleans"));
+                client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+            });
             services.AddOperatorDashboard(embedded: false);
             services.AddPrometheusMetrics(static sp => new BuildInfo("api", null, () => sp.GetRequiredService<ClusterModel>().Current?.ModelId));
         }
+
+        services.AddGrainCallPipeline(configuration);
+        services.AddSingleton<ClusterModel>();
+        services.AddHostedService(static sp => sp.GetRequiredService<ClusterModel>());
+        services.AddSingleton<IPredictionRouter, GrainPredictionRouter>();
+        services.AddHealthChecks().AddCheck<ClusterModelHealthCheck>("cluster", tags: [HealthTags.Ready]);
         return builder;
     }
 }

@@ -1,13 +1,12 @@
 using Grains.Interfaces;
-using Grains.Membership;
 
 namespace Api.Routing;
 
 /// <summary>
-/// The model the cluster serves, learnt from a live silo (the API loads no model in cluster mode).
+/// The model the cluster serves, learnt from a silo through <see cref="IModelGrain"/> (the API loads no model of its own).
 /// Fetched at start and again whenever a silo says the API keyed texts for another model (a rollout).
 /// </summary>
-public sealed partial class ClusterModel(MembershipView membership, SiloClient silos, ILogger<ClusterModel> logger) : BackgroundService
+public sealed partial class ClusterModel(IGrainFactory grains, ILogger<ClusterModel> logger) : BackgroundService
 {
     private static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(5);
@@ -34,6 +33,26 @@ public sealed partial class ClusterModel(MembershipView membership, SiloClient s
         }
     }
 
+    /// <summary>
+    /// Waits (briefly) until a descriptor other than <paramref name="stale"/> is learnt; null when none comes.
+    /// </summary>
+    public async Task<ModelDescriptor?> WaitForNewAsync(ModelDescriptor stale, CancellationToken cancellationToken)
+    {
+        long deadline = Environment.TickCount64 + (long)FetchTimeout.TotalMilliseconds;
+        while (true)
+        {
+            if (_current is { } current && !ReferenceEquals(current, stale) && current.ModelId != stale.ModelId)
+            {
+                return current;
+            }
+            if (Environment.TickCount64 > deadline)
+            {
+                return null;
+            }
+            await Task.Delay(RetryInterval / 5, cancellationToken);
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -55,21 +74,15 @@ public sealed partial class ClusterModel(MembershipView membership, SiloClient s
 
     private async Task FetchAsync(CancellationToken stoppingToken)
     {
-        foreach (var member in membership.Current.Members)
+        try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            timeout.CancelAfter(FetchTimeout);
-            try
-            {
-                var model = await silos.GetModelAsync(member.Endpoint, timeout.Token);
-                _current = model;
-                LogLearnt(model.ModelId, string.Join(", ", model.Labels), member.SiloId);
-                return;
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogFetchFailed(e, member.SiloId, member.Endpoint);
-            }
+            var model = await grains.GetGrain<IModelGrain>(0).GetDescriptorAsync().AsTask().WaitAsync(FetchTimeout, stoppingToken);
+            _current = model;
+            LogLearnt(model.ModelId, string.Join(", ", model.Labels));
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogFetchFailed(e);
         }
     }
 
@@ -79,12 +92,12 @@ public sealed partial class ClusterModel(MembershipView membership, SiloClient s
         base.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster model {ModelId} (labels {Labels}) learnt from silo {SiloId}")]
-    private partial void LogLearnt(string modelId, string labels, string siloId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster model {ModelId} (labels {Labels}) learnt from the silos")]
+    private partial void LogLearnt(string modelId, string labels);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelId} is no longer what the silos serve; fetching the new descriptor")]
     private partial void LogInvalidated(string modelId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not fetch the model descriptor from silo {SiloId} at {Endpoint}")]
-    private partial void LogFetchFailed(Exception exception, string siloId, Uri endpoint);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not learn the model descriptor from the silos; retrying")]
+    private partial void LogFetchFailed(Exception exception);
 }

@@ -1,7 +1,7 @@
 namespace Api.Routing;
 
 /// <summary>
-/// The cluster cannot answer this request now (no live silo, the owner and its fallback both failed,
-/// or the model is not known yet): the API answers 503 with Retry-After.
+/// The cluster cannot answer this request now (no silo answered within the retry budget, or the model is not
+/// known yet): the API answers 503 with Retry-After.
 /// </summary>
 public sealed class ClusterUnavailableException(string message, Exception? innerException = null) : Exception(message, innerException);

@@ -2,14 +2,12 @@ using Grains.Interfaces;
 
 namespace Api.Routing;
 
-/// <summary>
-/// Sends each item to the silo that owns its key and returns the results in item order. Embedded mode
-/// has one silo in this process; cluster mode routes by rendezvous hashing over live members.
-/// </summary>
+/// <summary>Asks the PredictionGrain of each text for its scores; results come back in text order.</summary>
 public interface IPredictionRouter
 {
-    /// <summary>The model the cluster serves (its id is part of every key).</summary>
-    ModelDescriptor Model { get; }
-
-    ValueTask<PredictionResult[]> PredictAsync(IReadOnlyList<PredictionItem> items, CancellationToken cancellationToken);
+    /// <summary>
+    /// Scores distinct texts under the cluster's model (returned with the results: its labels name the scores).
+    /// Throws <see cref="ClusterUnavailableException"/> when the cluster cannot answer in time.
+    /// </summary>
+    ValueTask<(ModelDescriptor Model, PredictionResult[] Results)> PredictAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken);
 }

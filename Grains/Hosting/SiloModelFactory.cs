@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Grains.Inference.Batching;
 using Grains.Inference.Model;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,12 +14,10 @@ internal static partial class SiloModelFactory
 {
     public static SentimentModel Create(IServiceProvider services)
     {
-        var options = services.GetRequiredService<IOptions<ModelOptions>>().Value;
+        var directory = services.GetRequiredService<ModelDirectory>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SentimentModel));
         long started = Stopwatch.GetTimestamp();
-
-        string root = Path.Combine(services.GetRequiredService<IHostEnvironment>().ContentRootPath, options.Path);
-        var directory = ModelDirectory.Open(root, options.MaxTokens);
+        var options = services.GetRequiredService<IConfiguration>().GetSection(ModelOptions.SectionName).Get<ModelOptions>() ?? new ModelOptions();
         var model = SentimentModel.Load(directory, services.GetRequiredService<IOptions<InferenceOptions>>().Value.ToSessionSettings(), options.OnnxRuntimePath);
 
         LogLoaded(logger, directory.Root, directory.ModelId, string.Join(", ", directory.Config.Labels), directory.MaxTokens, Stopwatch.GetElapsedTime(started).TotalMilliseconds);

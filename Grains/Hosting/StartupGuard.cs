@@ -11,10 +11,12 @@ namespace Grains.Hosting;
 /// </summary>
 public static class StartupGuard
 {
-    public static async Task<int> RunAsync(IHost host)
+    /// <param name="build">Builds the host: building may already fail (the model is opened while the silo is wired).</param>
+    public static async Task<int> RunAsync(Func<IHost> build)
     {
         try
         {
+            using var host = build();
             await host.RunAsync();
             return 0;
         }

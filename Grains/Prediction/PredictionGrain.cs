@@ -1,85 +1,116 @@
+using System.Collections.Immutable;
+using Grains.Hosting;
+using Grains.Inference.Model;
 using Grains.Interfaces;
+using Grains.Placement;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 
 namespace Grains.Prediction;
 
 /// <summary>
-/// The activation that owns one key: its state is the cached scores. Concurrent asks for a key that has
-/// no state yet share one <see cref="PendingPrediction"/> (single flight).
+/// The owner of one text's prediction: its state (the scores) is the cache entry, read from grain storage
+/// when the grain activates and written there after an inference. Calls are turn-based, so concurrent asks
+/// for a new text wait for the one inference (single flight). Storage is a cache tier, never a dependency:
+/// a failed read or write is a miss or a lost copy, never a failed call.
 /// </summary>
-internal sealed class PredictionGrain(PredictionKey key)
+[ModelHashPlacement]
+internal sealed partial class PredictionGrain(
+    [FromKeyedServices(PredictionStorage.Name)] IGrainStorage storage,
+    SentimentModel model,
+    PredictionMetrics metrics,
+    StorageHealth storageHealth,
+    ILogger<PredictionGrain> logger) : Grain, IPredictionGrain
 {
-    private float[]? _scores;
-    private PendingPrediction? _pending;
+    private const string StateName = "scores";
 
-    public PredictionKey Key { get; } = key;
+    private readonly GrainState<PredictionState> _state = new(new PredictionState());
+    private bool _servesModel;
 
-    /// <summary><see cref="Environment.TickCount64"/> of the last ask: the idle-collection clock.</summary>
-    public long LastAccess { get; private set; } = Environment.TickCount64;
-
-    /// <summary>True when nothing is in flight, so the activation can be collected without losing work.</summary>
-    public bool IsQuiescent => Volatile.Read(ref _pending) is null;
-
-    /// <summary>
-    /// Looks at the state: returns the scores if present; otherwise the pending computation, already joined
-    /// (the caller must wait on it), with <paramref name="owner"/> true when this caller created it and must
-    /// drive it to completion.
-    /// </summary>
-    public float[]? Resolve(out PendingPrediction? pending, out bool owner)
+    /// <summary>The cached scores; default until known.</summary>
+    private ImmutableArray<float> Scores
     {
-        LastAccess = Environment.TickCount64;
-        lock (this)
+        get => _state.State?.Scores ?? default;
+        set => (_state.State ??= new PredictionState()).Scores = value;
+    }
+    private bool _storageRead;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Placement puts a grain on a silo of its key's model whenever one exists; during a rolling upgrade a
+        // key of a model no silo serves any more can still land here, and must not get this model's scores.
+        _servesModel = PredictionGrainKey.ModelIdOf(this.GetPrimaryKeyString()).SequenceEqual(model.Descriptor.ModelId);
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask<PredictionResult> PredictAsync(string text, CancellationToken cancellationToken)
+    {
+        if (!Scores.IsDefault)
         {
-            owner = false;
-            pending = null;
-            if (_scores is not null)
-            {
-                return _scores;
-            }
-            if (_pending is null || !_pending.TryJoin())
-            {
-                // Nothing in flight, or only a computation every caller abandoned: start afresh.
-                _pending = new PendingPrediction();
-                _pending.TryJoin();
-                owner = true;
-            }
-            pending = _pending;
-            return null;
+            metrics.Record(PredictionSource.Memory);
+            return new PredictionResult(PredictionStatus.Ok, Scores, PredictionSource.Memory);
+        }
+        if (!_servesModel)
+        {
+            DeactivateOnIdle();
+            return PredictionResult.OtherModel;
+        }
+        if (!_storageRead && await TryReadStorageAsync())
+        {
+            metrics.Record(PredictionSource.Storage);
+            return new PredictionResult(PredictionStatus.Ok, Scores, PredictionSource.Storage);
+        }
+
+        var inferred = await GrainFactory.GetGrain<IInferenceGrain>(0).InferAsync(text, cancellationToken);
+        if (inferred.Status != PredictionStatus.Ok)
+        {
+            return inferred; // overload is not cached: the next ask tries again
+        }
+        metrics.Record(PredictionSource.Inference);
+        Scores = inferred.Scores;
+        await TryWriteStorageAsync();
+        return inferred;
+    }
+
+    /// <summary>True when storage held the scores. Any failure counts as a miss (once per activation).</summary>
+    private async Task<bool> TryReadStorageAsync()
+    {
+        _storageRead = true;
+        try
+        {
+            await storage.ReadStateAsync(StateName, this.GetGrainId(), _state);
+            storageHealth.RecordSuccess();
+            return !Scores.IsDefaultOrEmpty && Scores.Length == model.LabelCount;
+        }
+        catch (Exception e)
+        {
+            storageHealth.RecordFailure(e);
+            _state.State = new PredictionState();
+            _state.ETag = null;
+            return false;
         }
     }
 
-    /// <summary>
-    /// Ends <paramref name="pending"/>: scores become the state, anything else lets the next ask retry.
-    /// A computation that is no longer the current one (already ended) changes nothing.
-    /// </summary>
-    public void Complete(PendingPrediction pending, PredictionResult result)
+    private async Task TryWriteStorageAsync()
     {
-        if (!Detach(pending, result.Status == PredictionStatus.Ok ? result.Scores : null))
+        try
         {
-            return;
+            await storage.WriteStateAsync(StateName, this.GetGrainId(), _state);
+            storageHealth.RecordSuccess();
         }
-        pending.Complete(result);
+        catch (InconsistentStateException)
+        {
+            // Another activation (a silo that was thought dead, or a read that failed) stored this key
+            // first. Predictions are pure functions of model and text: its copy is as good as ours.
+            LogConcurrentWrite(this.GetPrimaryKeyString());
+        }
+        catch (Exception e)
+        {
+            storageHealth.RecordFailure(e);
+        }
     }
 
-    public void Fail(PendingPrediction pending, Exception exception)
-    {
-        if (!Detach(pending, null))
-        {
-            return;
-        }
-        pending.Fail(exception);
-    }
-
-    private bool Detach(PendingPrediction pending, float[]? scores)
-    {
-        lock (this)
-        {
-            if (!ReferenceEquals(_pending, pending))
-            {
-                return false;
-            }
-            _scores ??= scores;
-            _pending = null;
-            return true;
-        }
-    }
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Prediction {Key} was already stored by another activation")]
+    private partial void LogConcurrentWrite(string key);
 }

@@ -3,7 +3,7 @@ using Grains.Interfaces;
 
 namespace Grains.Prediction;
 
-/// <summary>Instruments of the prediction path: which tier answered, how many activations live.</summary>
+/// <summary>Instruments of the prediction path: which tier answered (activation counts are Orleans' own metrics).</summary>
 public sealed class PredictionMetrics
 {
     public const string MeterName = "PredictionCluster.Prediction";
@@ -18,11 +18,10 @@ public sealed class PredictionMetrics
     private readonly Counter<long> _predictions;
     private readonly long[] _byTier = new long[3];
 
-    public PredictionMetrics(IMeterFactory meterFactory, ActivationTable activations)
+    public PredictionMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
         _predictions = meter.CreateCounter<long>("predictions", "{prediction}", "Predictions answered, by the tier that answered");
-        meter.CreateObservableGauge("activations", () => activations.Count, "{activation}", "Live PredictionGrain activations");
     }
 
     /// <summary>Predictions answered by <paramref name="source"/> since start (tests, dashboards).</summary>

@@ -1,0 +1,10 @@
+namespace Grains.Interfaces;
+
+/// <summary>
+/// Tells callers which model the silo it runs on serves: how the API learns the model id that goes into
+/// every key, with no model file of its own. A stateless worker, so it answers on the silo it is called on.
+/// </summary>
+public interface IModelGrain : IGrainWithIntegerKey
+{
+    ValueTask<ModelDescriptor> GetDescriptorAsync();
+}

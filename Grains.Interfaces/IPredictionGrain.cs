@@ -1,0 +1,15 @@
+namespace Grains.Interfaces;
+
+/// <summary>
+/// The owner of one text's prediction under one model: its state (the scores) is the cluster's cache
+/// entry for that text, persisted in grain storage. Keyed by <see cref="PredictionGrainKey"/>.
+/// Calls are turn-based, so concurrent asks for a new text share one inference.
+/// </summary>
+public interface IPredictionGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// The scores of <paramref name="text"/>, whose key is this grain's. The text travels with every call so
+    /// that a miss needs no second round trip; it is used only when nothing is cached.
+    /// </summary>
+    ValueTask<PredictionResult> PredictAsync(string text, CancellationToken cancellationToken = default);
+}
