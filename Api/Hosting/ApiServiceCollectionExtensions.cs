@@ -40,7 +40,7 @@ public static class ApiServiceCollectionExtensions
             {
                 // One silo clustering with nothing; the co-hosted client needs no gateway.
                 silo.UseLocalhostClustering(siloPort: EmbeddedPorts.SiloPort(configuration), gatewayPort: 0);
-                silo.AddPredictionSilo(configuration, ClusterMode.Embedded);
+                silo.AddPredictionSilo(configuration);
             });
             services.AddOperatorDashboard(embedded: true);
             services.AddPrometheusMetrics(static sp => new BuildInfo("embedded", EmbeddedSiloId, () => sp.GetRequiredService<SentimentModel>().Descriptor.ModelId));

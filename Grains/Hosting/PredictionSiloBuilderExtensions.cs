@@ -21,7 +21,8 @@ namespace Grains.Hosting;
 /// </summary>
 public static class PredictionSiloBuilderExtensions
 {
-    public static ISiloBuilder AddPredictionSilo(this ISiloBuilder silo, IConfiguration configuration, ClusterMode mode)
+    /// <summary>Everything but clustering, which the host chooses (<see cref="UsePredictionRedisClustering"/>, localhost, or a test cluster's).</summary>
+    public static ISiloBuilder AddPredictionSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
         var services = silo.Services;
         var model = OpenModelDirectory(configuration);
@@ -48,14 +49,21 @@ public static class PredictionSiloBuilderExtensions
         services.Configure<GrainCollectionOptions>(configuration.GetSection("Orleans:GrainCollection"));
 
         AddStorage(silo, configuration);
-        if (mode == ClusterMode.Redis)
-        {
-            var redis = ClusterSettings.RedisIn(configuration);
-            silo.UseRedisClustering(options => options.ConfigurationOptions = redis.ToConfigurationOptions());
-            services.Configure<ClusterMembershipOptions>(ClusterSettings.ApplyFastFailureDetection);
-            services.Configure<ClusterMembershipOptions>(configuration.GetSection(ClusterSettings.MembershipSection));
-            services.AddHealthChecks().AddCheck<MembershipRowHealthCheck>("membership", tags: [HealthTags.Live]);
-        }
+        return silo;
+    }
+
+    /// <summary>
+    /// Membership in Redis (Orleans' Redis clustering) with fast failure detection, and a liveness check that
+    /// fails when this silo's row is gone. Keep that Redis durable (AOF): the member table does not come back
+    /// by itself when Redis loses its data.
+    /// </summary>
+    public static ISiloBuilder UsePredictionRedisClustering(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var redis = ClusterSettings.RedisIn(configuration);
+        silo.UseRedisClustering(options => options.ConfigurationOptions = redis.ToConfigurationOptions());
+        silo.Services.Configure<ClusterMembershipOptions>(ClusterSettings.ApplyFastFailureDetection);
+        silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection(ClusterSettings.MembershipSection));
+        silo.Services.AddHealthChecks().AddCheck<MembershipRowHealthCheck>("membership", tags: [HealthTags.Live]);
         return silo;
     }
 

@@ -47,15 +47,15 @@ public sealed class BenchmarkModelBatchingTests(BenchmarkModelFixture fixture) :
     {
         var texts = Sst2.DevSentences.Skip(100).Take(16).ToArray();
         float[][] alone = new float[texts.Length][];
-        await using (var unbatched = new InferenceGrainHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 1, IntraOpThreads = 2 }))
+        await using (var unbatched = new InferenceEngineHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 1, IntraOpThreads = 2 }))
         {
             for (int i = 0; i < texts.Length; i++)
             {
-                alone[i] = (await unbatched.Grain.InferAsync(texts[i], CancellationToken.None))!;
+                alone[i] = (await unbatched.Engine.InferAsync(texts[i], CancellationToken.None))!;
             }
         }
-        await using var batched = new InferenceGrainHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 16, MaxBatchDelay = TimeSpan.FromMilliseconds(50) });
-        var together = await Task.WhenAll(texts.Select(t => batched.Grain.InferAsync(t, CancellationToken.None).AsTask()));
+        await using var batched = new InferenceEngineHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 16, MaxBatchDelay = TimeSpan.FromMilliseconds(50) });
+        var together = await Task.WhenAll(texts.Select(t => batched.Engine.InferAsync(t, CancellationToken.None).AsTask()));
 
         Assert.True(batched.Metrics.BatchCount < texts.Length);
         for (int i = 0; i < texts.Length; i++)

@@ -53,8 +53,6 @@ internal static class BenchmarkCli
                     return GrainCommand.Run(options, output);
                 case CompareCommand.Name:
                     return CompareCommand.Run(options, output);
-                case MemoryCommand.Name:
-                    return MemoryCommand.Run(options, output);
                 default:
                     error.WriteLine($"Unknown command '{args[0]}'.");
                     error.WriteLine(Usage);

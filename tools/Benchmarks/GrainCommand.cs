@@ -10,7 +10,7 @@ namespace Benchmarks;
 
 /// <summary>
 /// <c>engine-grain</c>: the SST-2 dev sentences, each made unique, through the service's own
-/// <see cref="InferenceGrain"/> (queue, length-aware batcher, worker thread) by N closed-loop callers in this
+/// <see cref="InferenceEngine"/> (queue, length-aware batcher, worker thread) by N closed-loop callers in this
 /// process. No HTTP and no cache: the gap between this and <c>engine-sst2</c>'s bucketed rate is what dynamic
 /// batching costs at that concurrency; the gap between this and the service's uncached figure is what
 /// HTTP, JSON, keying and caching cost.
@@ -47,7 +47,7 @@ internal static class GrainCommand
         var meterFactory = services.GetRequiredService<IMeterFactory>();
         using var batches = new BatchRecorder(meterFactory);
         var metrics = new InferenceMetrics(meterFactory);
-        var grain = new InferenceGrain(model.Model, Options.Create(options), metrics, NullLogger<InferenceGrain>.Instance);
+        var grain = new InferenceEngine(model.Model, Options.Create(options), metrics, NullLogger<InferenceEngine>.Instance);
         grain.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
 
         var window = RunAsync(grain, model, sentences, callers, warmup, seconds, batches).GetAwaiter().GetResult();
@@ -76,7 +76,7 @@ internal static class GrainCommand
     }
 
     private static async Task<Window> RunAsync(
-        InferenceGrain grain, BenchmarkModel model, IReadOnlyList<string> sentences, int callers, double warmup, double seconds, BatchRecorder batches)
+        InferenceEngine grain, BenchmarkModel model, IReadOnlyList<string> sentences, int callers, double warmup, double seconds, BatchRecorder batches)
     {
         long next = -1;
         long measuredTexts = 0, measuredRealTokens = 0;

@@ -3,25 +3,25 @@ using Tests.Infrastructure;
 
 namespace Tests.Grains;
 
-public sealed class InferenceGrainTests(DefaultModelFixture fixture) : IClassFixture<DefaultModelFixture>
+public sealed class InferenceEngineTests(DefaultModelFixture fixture) : IClassFixture<DefaultModelFixture>
 {
     [Fact]
     public async Task InferAsync_ConcurrentCallers_AreBatchedAndEachGetsItsOwnScores()
     {
         var texts = Sst2.DevSentences.Take(64).ToArray();
         float[][] alone;
-        await using (var unbatched = new InferenceGrainHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 1 }))
+        await using (var unbatched = new InferenceEngineHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 1 }))
         {
             alone = new float[texts.Length][];
             for (int i = 0; i < texts.Length; i++)
             {
-                alone[i] = (await unbatched.Grain.InferAsync(texts[i], CancellationToken.None))!;
+                alone[i] = (await unbatched.Engine.InferAsync(texts[i], CancellationToken.None))!;
             }
             Assert.Equal(texts.Length, unbatched.Metrics.BatchCount);
         }
 
-        await using var batched = new InferenceGrainHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 32, MaxBatchDelay = TimeSpan.FromMilliseconds(20) });
-        var together = await Task.WhenAll(texts.Select(t => batched.Grain.InferAsync(t, CancellationToken.None).AsTask()));
+        await using var batched = new InferenceEngineHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 32, MaxBatchDelay = TimeSpan.FromMilliseconds(20) });
+        var together = await Task.WhenAll(texts.Select(t => batched.Engine.InferAsync(t, CancellationToken.None).AsTask()));
 
         Assert.True(batched.Metrics.BatchCount < texts.Length / 4, $"{batched.Metrics.BatchCount} batches for {texts.Length} texts");
         for (int i = 0; i < texts.Length; i++)
@@ -41,9 +41,9 @@ public sealed class InferenceGrainTests(DefaultModelFixture fixture) : IClassFix
         // Budget for two rows of the longest text: batches can never hold more than that padded cost.
         var texts = Sst2.DevSentences.OrderByDescending(t => t.Length).Take(16).ToArray();
         int longest = texts.Max(t => fixture.Model.Tokenizer.Encode(t, new long[fixture.Model.MaxTokens]));
-        await using var harness = new InferenceGrainHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 32, MaxBatchTokens = 2 * longest, MaxBatchDelay = TimeSpan.FromMilliseconds(20) });
+        await using var harness = new InferenceEngineHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 32, MaxBatchTokens = 2 * longest, MaxBatchDelay = TimeSpan.FromMilliseconds(20) });
 
-        var results = await Task.WhenAll(texts.Select(t => harness.Grain.InferAsync(t, CancellationToken.None).AsTask()));
+        var results = await Task.WhenAll(texts.Select(t => harness.Engine.InferAsync(t, CancellationToken.None).AsTask()));
 
         Assert.All(results, Assert.NotNull);
         Assert.True(harness.Metrics.BatchCount >= texts.Length / 2, $"{harness.Metrics.BatchCount} batches");
@@ -52,10 +52,10 @@ public sealed class InferenceGrainTests(DefaultModelFixture fixture) : IClassFix
     [Fact]
     public async Task InferAsync_QueueFull_RejectsAtOnceWithNull()
     {
-        await using var harness = new InferenceGrainHarness(fixture.Model, new InferenceOptions { QueueCapacity = 1, MaxBatchSize = 1 });
+        await using var harness = new InferenceEngineHarness(fixture.Model, new InferenceOptions { QueueCapacity = 1, MaxBatchSize = 1 });
         var texts = Sst2.DevSentences.Take(200).ToArray();
 
-        var calls = texts.Select(t => harness.Grain.InferAsync(t, CancellationToken.None)).ToArray();
+        var calls = texts.Select(t => harness.Engine.InferAsync(t, CancellationToken.None)).ToArray();
         var results = await Task.WhenAll(calls.Select(c => c.AsTask()));
 
         int rejected = results.Count(r => r is null);
@@ -67,11 +67,11 @@ public sealed class InferenceGrainTests(DefaultModelFixture fixture) : IClassFix
     [Fact]
     public async Task InferAsync_CallerCancelsWhileBatchForms_IsDroppedNotRun()
     {
-        await using var harness = new InferenceGrainHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 8, MaxBatchDelay = TimeSpan.FromSeconds(1) });
+        await using var harness = new InferenceEngineHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 8, MaxBatchDelay = TimeSpan.FromSeconds(1) });
         using var giveUp = new CancellationTokenSource();
 
-        var abandoned = harness.Grain.InferAsync("a caller that leaves", giveUp.Token).AsTask();
-        var kept = harness.Grain.InferAsync("a caller that stays", CancellationToken.None).AsTask();
+        var abandoned = harness.Engine.InferAsync("a caller that leaves", giveUp.Token).AsTask();
+        var kept = harness.Engine.InferAsync("a caller that stays", CancellationToken.None).AsTask();
         giveUp.Cancel();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
@@ -86,30 +86,30 @@ public sealed class InferenceGrainTests(DefaultModelFixture fixture) : IClassFix
     [InlineData("a")]
     public async Task InferAsync_EmptyOrTinyText_Scores(string text)
     {
-        await using var harness = new InferenceGrainHarness(fixture.Model, new InferenceOptions());
-        var scores = await harness.Grain.InferAsync(text, CancellationToken.None);
+        await using var harness = new InferenceEngineHarness(fixture.Model, new InferenceOptions());
+        var scores = await harness.Engine.InferAsync(text, CancellationToken.None);
         Assert.Equal(1f, scores!.Sum(), 1e-5f);
     }
 
     [Fact]
     public async Task InferAsync_TextPastTokenLimit_IsTruncatedAndScored()
     {
-        await using var harness = new InferenceGrainHarness(fixture.Model, new InferenceOptions());
+        await using var harness = new InferenceEngineHarness(fixture.Model, new InferenceOptions());
         string longText = string.Join(' ', Enumerable.Repeat("wonderful", 5000));
-        var scores = await harness.Grain.InferAsync(longText, CancellationToken.None);
+        var scores = await harness.Engine.InferAsync(longText, CancellationToken.None);
         Assert.True(scores![1] > scores[0], "a text of 5000 'wonderful' is positive");
     }
 
     [Fact]
     public async Task StopAsync_WithQueuedTexts_DrainsThemFirst()
     {
-        var harness = new InferenceGrainHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 4 });
-        var calls = Sst2.DevSentences.Take(100).Select(t => harness.Grain.InferAsync(t, CancellationToken.None).AsTask()).ToArray();
+        var harness = new InferenceEngineHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 4 });
+        var calls = Sst2.DevSentences.Take(100).Select(t => harness.Engine.InferAsync(t, CancellationToken.None).AsTask()).ToArray();
 
         await harness.DisposeAsync();
 
         Assert.All(calls, c => Assert.True(c.IsCompletedSuccessfully));
         Assert.All(calls, c => Assert.NotNull(c.Result));
-        Assert.Null(await harness.Grain.InferAsync("after stop", CancellationToken.None));
+        Assert.Null(await harness.Engine.InferAsync("after stop", CancellationToken.None));
     }
 }

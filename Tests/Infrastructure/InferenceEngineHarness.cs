@@ -8,27 +8,27 @@ using Microsoft.Extensions.Options;
 
 namespace Tests.Infrastructure;
 
-/// <summary>An InferenceGrain over a loaded model, started, with its metrics at hand; stops it on dispose.</summary>
-public sealed class InferenceGrainHarness : IAsyncDisposable
+/// <summary>An InferenceEngine over a loaded model, started, with its metrics at hand; stops it on dispose.</summary>
+public sealed class InferenceEngineHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
 
-    public InferenceGrainHarness(SentimentModel model, InferenceOptions options)
+    public InferenceEngineHarness(SentimentModel model, InferenceOptions options)
     {
         Metrics = new InferenceMetrics(_services.GetRequiredService<IMeterFactory>());
-        Grain = new InferenceGrain(model, Options.Create(options), Metrics, NullLogger<InferenceGrain>.Instance);
-        Grain.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+        Engine = new InferenceEngine(model, Options.Create(options), Metrics, NullLogger<InferenceEngine>.Instance);
+        Engine.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
 
-    public InferenceGrain Grain { get; }
+    public InferenceEngine Engine { get; }
 
     public InferenceMetrics Metrics { get; }
 
     public async ValueTask DisposeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await Grain.StopAsync(timeout.Token);
-        Grain.Dispose();
+        await Engine.StopAsync(timeout.Token);
+        Engine.Dispose();
         await _services.DisposeAsync();
     }
 }
