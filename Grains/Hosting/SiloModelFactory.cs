@@ -19,7 +19,7 @@ internal static partial class SiloModelFactory
 
         string root = Path.Combine(services.GetRequiredService<IHostEnvironment>().ContentRootPath, options.Path);
         var directory = ModelDirectory.Open(root, options.MaxTokens);
-        var model = SentimentModel.Load(directory, services.GetRequiredService<IOptions<InferenceOptions>>().Value.ToSessionSettings(), options.OnnxRuntimePath);
+        var model = SentimentModel.Load(directory, services.GetRequiredService<IOptions<InferenceOptions>>().Value.ToSessionSettings());
 
         LogLoaded(logger, directory.Root, directory.ModelId, string.Join(", ", directory.Config.Labels), directory.MaxTokens, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return model;
