@@ -1,10 +1,11 @@
 using Grains.Inference.Session;
 using Microsoft.ML.OnnxRuntime;
+using Xunit.Abstractions;
 
 namespace Tests.Session;
 
 [Collection(SessionCollection.Name)]
-public sealed class ModelRunnerTests(SessionTestModel model)
+public sealed class ModelRunnerTests(SessionTestModel model, ITestOutputHelper log)
 {
     private static readonly (int Rows, int Columns)[] Shapes = [(1, 1), (1, 7), (2, 3), (4, 16), (8, 5), (16, 32), (3, 128)];
 
@@ -25,6 +26,7 @@ public sealed class ModelRunnerTests(SessionTestModel model)
             return (s.Rows, s.Columns, Ids: ids, Mask: mask);
         }).ToList();
         var reference = model.RunReference(outputName, cases);
+        double maxHand = 0, maxNode = 0;
 
         for (var c = 0; c < cases.Count; c++)
         {
@@ -39,10 +41,14 @@ public sealed class ModelRunnerTests(SessionTestModel model)
             var hand = outputName == "logits" ? logits : pooled;
             for (var i = 0; i < written; i++)
             {
+                maxHand = Math.Max(maxHand, Math.Abs(hand[i] - output[i]));
+                maxNode = Math.Max(maxNode, Math.Abs(reference[c].Data[i] - output[i]));
                 Assert.True(Math.Abs(hand[i] - output[i]) < 1e-5, $"case {c} [{rows}x{columns}] #{i}: hand {hand[i]} vs {output[i]}");
                 Assert.True(Math.Abs(reference[c].Data[i] - output[i]) < 1e-5, $"case {c} [{rows}x{columns}] #{i}: node {reference[c].Data[i]} vs {output[i]}");
             }
         }
+
+        log.WriteLine($"{outputName}: max |ours - hand| {maxHand:E2}, max |ours - onnxruntime-node| {maxNode:E2}");
     }
 
     [Fact]
