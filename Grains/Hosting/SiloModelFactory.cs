@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Grains.Inference.Batching;
 using Grains.Inference.Model;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,8 +16,7 @@ internal static partial class SiloModelFactory
         var directory = services.GetRequiredService<ModelDirectory>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SentimentModel));
         long started = Stopwatch.GetTimestamp();
-        var options = services.GetRequiredService<IConfiguration>().GetSection(ModelOptions.SectionName).Get<ModelOptions>() ?? new ModelOptions();
-        var model = SentimentModel.Load(directory, services.GetRequiredService<IOptions<InferenceOptions>>().Value.ToSessionSettings(), options.OnnxRuntimePath);
+        var model = SentimentModel.Load(directory, services.GetRequiredService<IOptions<InferenceOptions>>().Value.ToSessionSettings());
 
         LogLoaded(logger, directory.Root, directory.ModelId, string.Join(", ", directory.Config.Labels), directory.MaxTokens, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return model;

@@ -1,7 +1,7 @@
 using Grains.Inference.Model;
-using Grains.Inference.OnnxRuntime;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Grains.Hosting;
 
@@ -20,7 +20,7 @@ public static class StartupGuard
             await host.RunAsync();
             return 0;
         }
-        catch (Exception e) when (Unwrap(e) is ModelLoadException or OptionsValidationException or OrtException or DllNotFoundException or FileNotFoundException)
+        catch (Exception e) when (Unwrap(e) is ModelLoadException or OptionsValidationException or OnnxRuntimeException or DllNotFoundException or FileNotFoundException)
         {
             await Console.Error.WriteLineAsync($"startup failed: {Unwrap(e).Message}");
             return 1;

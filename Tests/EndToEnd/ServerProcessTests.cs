@@ -71,6 +71,31 @@ public sealed class ServerProcessTests
         Assert.Contains(missing, server.Output);
     }
 
+    [Fact]
+    public async Task Server_CorruptModelFile_ExitsWithOneAndOneLineFromOnnxRuntime()
+    {
+        string directory = Directory.CreateTempSubdirectory("corrupt-model-").FullName;
+        try
+        {
+            foreach (var file in Directory.GetFiles(RepositoryPaths.DefaultModel))
+            {
+                File.Copy(file, Path.Combine(directory, Path.GetFileName(file)));
+            }
+            string model = Path.Combine(directory, "model.onnx");
+            File.WriteAllBytes(model, "this is not a protobuf"u8.ToArray());
+            await using var server = ServerProcess.Start($"--Model:Path={directory}");
+
+            Assert.True(await server.WaitForExitAsync(StartTimeout), "the server must not start with a corrupt model");
+            Assert.Equal(1, server.ExitCode);
+            var line = Assert.Single(server.Output.Split('\n'), l => l.Contains("startup failed", StringComparison.Ordinal));
+            Assert.Contains($"{model}: ONNX Runtime cannot load it", line);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     private static string Top(JsonElement prediction) =>
         prediction.EnumerateArray().MaxBy(p => p.GetProperty("score").GetDouble()).GetProperty("label").GetString()!;
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Tests.EndToEnd;
 using Tests.Infrastructure;
@@ -16,13 +17,18 @@ public sealed class ImageLayoutTests(ImageLayoutFixture layouts) : IClassFixture
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
     private const string ClusterKey = "image-layout-key";
 
+    /// <summary>Where publish puts the Microsoft.ML.OnnxRuntime package's native library for this machine's architecture.</summary>
+    private static string OnnxRuntimeLibrary(ImageLayout layout) => Path.Combine(layout.WorkingDirectory, "runtimes",
+        $"linux-{RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()}", "native", "libonnxruntime.so");
+
     [Fact]
     public void Layout_HoldsTheRuntimeTheModelAndTheEntryPoint_WhereTheImageEnvironmentSays()
     {
         foreach (var layout in new[] { layouts.Silo, layouts.Api })
         {
             var environment = layout.Environment();
-            Assert.True(File.Exists(environment["ORT_LIBRARY_PATH"]), $"{layout.Stage.Name}: no ONNX Runtime at {environment["ORT_LIBRARY_PATH"]}");
+            Assert.True(File.Exists(OnnxRuntimeLibrary(layout)), $"{layout.Stage.Name}: no ONNX Runtime at {OnnxRuntimeLibrary(layout)}");
+            Assert.DoesNotContain("ORT_LIBRARY_PATH", environment.Keys);
             foreach (var file in new[] { "model.onnx", "vocab.txt", "config.json" })
             {
                 Assert.True(File.Exists(Path.Combine(environment["Model__Path"], file)), $"{layout.Stage.Name}: no {file} in {environment["Model__Path"]}");
@@ -60,6 +66,8 @@ public sealed class ImageLayoutTests(ImageLayoutFixture layouts) : IClassFixture
         await using var api = ServerProcess.Start(layouts.Api.EntryAssembly, new Uri($"http://127.0.0.1:{apiPort}/"), [], apiEnvironment);
         Assert.True(await silo.WaitReadyAsync(ReadyTimeout), "silo not ready:\n" + silo.Output);
         Assert.True(await api.WaitReadyAsync(ReadyTimeout), "API not ready:\n" + api.Output + "\nsilo:\n" + silo.Output);
+        // The ready silo has loaded and warmed the model: its ONNX Runtime is the package's copy in the image layout.
+        Assert.Contains(OnnxRuntimeLibrary(layouts.Silo), LoadedOnnxRuntime(silo.ProcessId));
 
         using var http = new HttpClient { BaseAddress = api.Address, Timeout = TimeSpan.FromSeconds(30) };
         using var response = await http.PostAsJsonAsync("predict", new { text = new[] { "I love this film.", "I hate this film." } });
@@ -80,6 +88,10 @@ public sealed class ImageLayoutTests(ImageLayoutFixture layouts) : IClassFixture
         Assert.Equal(siloFiles, layouts.Silo.Snapshot());
         Assert.Equal(apiFiles, layouts.Api.Snapshot());
     }
+
+    private static string[] LoadedOnnxRuntime(int processId) =>
+        File.ReadLines($"/proc/{processId}/maps").Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length >= 6 && f[5].Contains("libonnxruntime", StringComparison.Ordinal)).Select(f => f[5]).Distinct().ToArray();
 
     private static string Top(JsonElement labels) =>
         labels.EnumerateArray().MaxBy(l => l.GetProperty("score").GetSingle()).GetProperty("label").GetString()!;

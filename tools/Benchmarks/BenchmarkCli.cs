@@ -1,5 +1,5 @@
 using Grains.Inference.Model;
-using Grains.Inference.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Benchmarks;
 
@@ -65,7 +65,7 @@ internal static class BenchmarkCli
             error.WriteLine(Usage);
             return 2;
         }
-        catch (Exception e) when (e is ModelLoadException or OrtException or DllNotFoundException or IOException)
+        catch (Exception e) when (e is ModelLoadException or OnnxRuntimeException or DllNotFoundException or IOException)
         {
             error.WriteLine(e.Message);
             return 1;

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Grains.Inference.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Benchmarks;
 
@@ -28,7 +28,7 @@ internal sealed record BenchmarkEnvironment(
         model.Model.Directory.ModelId,
         new FileInfo(model.Model.Directory.ModelPath).Length,
         model.Model.MaxTokens,
-        OrtLibrary.Version,
+        OrtEnv.Instance().GetVersionString(),
         RuntimeInformation.FrameworkDescription,
         Environment.ProcessorCount,
         model.SessionSettings.IntraOpThreads,
@@ -36,7 +36,7 @@ internal sealed record BenchmarkEnvironment(
         model.SessionSettings.EnableMemoryArena,
         model.SessionSettings.EnableMemoryPattern,
         model.SessionSettings.AllowSpinning,
-        // OrtInferenceSession always opens sessions in ORT_SEQUENTIAL mode.
+        // ModelSession always opens sessions in ORT_SEQUENTIAL mode.
         "sequential",
         MachineLoad.Read());
 
@@ -44,7 +44,7 @@ internal sealed record BenchmarkEnvironment(
     {
         output.WriteLine($"# {title}");
         output.WriteLine($"# model     {Model} (id {ModelId}, {ModelBytes / 1e6:F1} MB, max {MaxTokens} tokens), session opened in {model.OpenTime.TotalSeconds:F1} s");
-        output.WriteLine($"# runtime   ONNX Runtime {OrtVersion} via Grains.Inference.OnnxRuntime, {DotnetVersion}, {Cores} cores");
+        output.WriteLine($"# runtime   ONNX Runtime {OrtVersion} via Microsoft.ML.OnnxRuntime, {DotnetVersion}, {Cores} cores");
         output.WriteLine($"# session   {ServiceInferenceOptions.Describe(model.SessionSettings)}");
         output.WriteLine($"# load avg  {LoadAverageAtStart} (1/5/15 min, at start)");
     }

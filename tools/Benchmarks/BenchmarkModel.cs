@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Grains.Inference.Batching;
 using Grains.Inference.Model;
-using Grains.Inference.OnnxRuntime;
+using Grains.Inference.Session;
 
 namespace Benchmarks;
 
@@ -23,7 +23,7 @@ internal sealed class BenchmarkModel : IDisposable
 
     public InferenceOptions Options { get; }
 
-    public OrtSessionSettings SessionSettings { get; }
+    public SessionSettings SessionSettings { get; }
 
     /// <summary>Time to open the session (includes ORT's graph optimization), worth knowing for restarts.</summary>
     public TimeSpan OpenTime { get; }

@@ -1,5 +1,5 @@
 using Grains.Inference.Batching;
-using Grains.Inference.OnnxRuntime;
+using Grains.Inference.Session;
 using Microsoft.Extensions.Configuration;
 
 namespace Benchmarks;
@@ -45,7 +45,7 @@ internal static class ServiceInferenceOptions
     }
 
     /// <summary>One line naming every setting that changes what a run costs.</summary>
-    public static string Describe(OrtSessionSettings settings) =>
+    public static string Describe(SessionSettings settings) =>
         $"intra-op threads {(settings.IntraOpThreads == 0 ? "0 (ORT picks)" : settings.IntraOpThreads)}, " +
         $"inter-op {settings.InterOpThreads}, graph optimization {settings.GraphOptimization}, " +
         $"memory arena {OnOff(settings.EnableMemoryArena)}, memory pattern {OnOff(settings.EnableMemoryPattern)}, " +

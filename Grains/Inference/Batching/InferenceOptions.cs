@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using Grains.Inference.OnnxRuntime;
+using Grains.Inference.Session;
 
 namespace Grains.Inference.Batching;
 
@@ -40,15 +40,15 @@ public sealed class InferenceOptions
     /// <summary><see cref="Workers"/> resolved: 0 means one per core the process may use.</summary>
     public int WorkerCount => Workers > 0 ? Workers : Math.Min(Environment.ProcessorCount, 64);
 
-    public OrtGraphOptimizationLevel GraphOptimization { get; set; } = OrtGraphOptimizationLevel.All;
+    public GraphOptimization GraphOptimization { get; set; } = GraphOptimization.All;
 
     public bool EnableMemoryArena { get; set; } = true;
 
-    /// <summary>Whether ONNX Runtime's intra-op threads spin between operators (see <see cref="OrtSessionSettings.AllowSpinning"/>).</summary>
+    /// <summary>Whether ONNX Runtime's intra-op threads spin between operators (see <see cref="SessionSettings.AllowSpinning"/>).</summary>
     public bool AllowSpinning { get; set; } = true;
 
     /// <summary>The session settings these options describe.</summary>
-    public OrtSessionSettings ToSessionSettings() => new()
+    public SessionSettings ToSessionSettings() => new()
     {
         IntraOpThreads = IntraOpThreads,
         InterOpThreads = 1,

@@ -13,7 +13,4 @@ public sealed class ModelOptions
     /// limit (config.json <c>max_position_embeddings</c>, 512 for DistilBERT). Part of the model id.
     /// </summary>
     public int MaxTokens { get; set; }
-
-    /// <summary>libonnxruntime.so.1; empty means the default search (see OnnxRuntime/README.md).</summary>
-    public string? OnnxRuntimePath { get; set; }
 }

@@ -1,4 +1,4 @@
-using Grains.Inference.OnnxRuntime;
+using Grains.Inference.Session;
 using Grains.Inference.Tokenization;
 using Grains.Interfaces;
 
@@ -15,10 +15,10 @@ public sealed class SentimentModel : IDisposable
     public const string TokenTypeIdsName = "token_type_ids";
     public const string LogitsName = "logits";
 
-    private readonly OrtInferenceSession _session;
-    private readonly OrtRunner _runner;
+    private readonly ModelSession _session;
+    private readonly ModelRunner _runner;
 
-    private SentimentModel(ModelDirectory directory, WordPieceTokenizer tokenizer, OrtInferenceSession session, OrtRunner runner, bool hasTokenTypeIds)
+    private SentimentModel(ModelDirectory directory, WordPieceTokenizer tokenizer, ModelSession session, ModelRunner runner, bool hasTokenTypeIds)
     {
         Directory = directory;
         Tokenizer = tokenizer;
@@ -42,23 +42,13 @@ public sealed class SentimentModel : IDisposable
     public int MaxTokens => Descriptor.MaxTokens;
 
     /// <summary>Opens the ONNX session and checks the model's inputs and outputs fit a sequence classifier.</summary>
-    public static SentimentModel Load(ModelDirectory directory, OrtSessionSettings settings, string? onnxRuntimePath = null)
+    public static SentimentModel Load(ModelDirectory directory, SessionSettings settings)
     {
-        OrtLibrary.Load(string.IsNullOrWhiteSpace(onnxRuntimePath) ? null : onnxRuntimePath);
         var tokenizer = LoadTokenizer(directory);
-        OrtInferenceSession session;
+        var session = ModelSession.Open(directory.ModelPath, settings);
         try
         {
-            session = OrtInferenceSession.Open(directory.ModelPath, settings);
-        }
-        catch (OrtException e)
-        {
-            throw new ModelLoadException($"{directory.ModelPath}: ONNX Runtime cannot load it: {e.Message}", e);
-        }
-
-        try
-        {
-            var inputs = session.Inputs.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+            var inputs = session.InputNames.ToHashSet(StringComparer.Ordinal);
             foreach (string required in new[] { InputIdsName, AttentionMaskName })
             {
                 if (!inputs.Contains(required))
@@ -73,14 +63,15 @@ public sealed class SentimentModel : IDisposable
                 throw new ModelLoadException($"{directory.ModelPath}: unexpected model inputs {string.Join(", ", unknown)}.");
             }
 
-            var output = session.Outputs.FirstOrDefault(o => o.Name == LogitsName) ?? session.Outputs[0];
-            if (output.Shape.Length != 2 || (output.Shape[1] > 0 && output.Shape[1] != directory.Config.Labels.Count))
+            string output = session.OutputNames.Contains(LogitsName) ? LogitsName : session.OutputNames[0];
+            var shape = session.OutputMetadata[output].Dimensions;
+            if (shape.Length != 2 || (shape[1] > 0 && shape[1] != directory.Config.Labels.Count))
             {
-                throw new ModelLoadException($"{directory.ModelPath}: output '{output.Name}' has shape [{string.Join(", ", output.Shape)}]; expected [batch, {directory.Config.Labels.Count}] to match config.json id2label.");
+                throw new ModelLoadException($"{directory.ModelPath}: output '{output}' has shape [{string.Join(", ", shape)}]; expected [batch, {directory.Config.Labels.Count}] to match config.json id2label.");
             }
 
             string[] names = hasTokenTypes ? [InputIdsName, AttentionMaskName, TokenTypeIdsName] : [InputIdsName, AttentionMaskName];
-            var runner = session.CreateRunner(names, output.Name);
+            var runner = session.CreateRunner(names, output, directory.Config.Labels.Count);
             return new SentimentModel(directory, tokenizer, session, runner, hasTokenTypes);
         }
         catch
@@ -94,14 +85,8 @@ public sealed class SentimentModel : IDisposable
     /// Runs one padded batch. <paramref name="inputs"/> holds input_ids, attention_mask (and token_type_ids
     /// when <see cref="HasTokenTypeIds"/>), each at least rows*columns long; logits land in <paramref name="logits"/>.
     /// </summary>
-    public void Run(ReadOnlySpan<long[]> inputs, int rows, int columns, Span<float> logits)
-    {
-        int written = _runner.Run(inputs, rows, columns, logits, out _);
-        if (written != rows * LabelCount)
-        {
-            throw new InvalidOperationException($"The model wrote {written} logits for {rows} rows of {LabelCount} labels.");
-        }
-    }
+    public void Run(ReadOnlySpan<long[]> inputs, int rows, int columns, Span<float> logits) =>
+        _runner.Run(inputs, rows, columns, logits);
 
     public void Dispose() => _session.Dispose();
 

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Builds the tiny text-classifier model the OnnxRuntime tests run.
+"""Builds the tiny text-classifier model the Session tests run.
 
 usage: make_test_model.py OUT_DIR
 writes OUT_DIR/classifier.onnx and OUT_DIR/weights.json (the same weights, so the tests can compute the expected
@@ -12,6 +12,9 @@ Graph (opset 17, dynamic 'batch' and 'sequence' axes):
   pooled = ReduceSum(emb * mask, axis 1) / max(ReduceSum(mask, axis 1), 1e-9)   -> [batch, D]   (output)
   logits = pooled @ W[D, 2] + b[2]                             -> [batch, 2]   (output)
   token_count = ReduceSum(attention_mask, axis 1, keepdims)    -> int64 [batch, 1]   (output, non-float)
+
+Also OUT_DIR/wrong_inputs.onnx, a model a text classifier must refuse at load: input_ids int64 of rank 1 [batch],
+attention_mask float [batch, sequence]; logits float [batch, 2] (its mask's row sums, twice).
 """
 import json
 import os
@@ -71,6 +74,7 @@ def main(out_dir: str) -> None:
 
     os.makedirs(out_dir, exist_ok=True)
     save(model, os.path.join(out_dir, "classifier.onnx"))
+    save_wrong_inputs(os.path.join(out_dir, "wrong_inputs.onnx"))
     with open(os.path.join(out_dir, "weights.json"), "w") as f:
         json.dump(
             {
@@ -83,6 +87,27 @@ def main(out_dir: str) -> None:
             },
             f,
         )
+
+
+def save_wrong_inputs(path: str) -> None:
+    nodes = [
+        helper.make_node("ReduceSum", ["attention_mask", "axis_seq"], ["row_sum"], keepdims=1),
+        helper.make_node("Concat", ["row_sum", "row_sum"], ["logits"], axis=1),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "wrong_inputs",
+        [
+            helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch"]),
+            helper.make_tensor_value_info("attention_mask", TensorProto.FLOAT, ["batch", "sequence"]),
+        ],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", CLASSES])],
+        [numpy_helper.from_array(np.array([1], dtype=np.int64), "axis_seq")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="grains-tests")
+    model.ir_version = 8
+    checker.check_model(model)
+    save(model, path)
 
 
 if __name__ == "__main__":

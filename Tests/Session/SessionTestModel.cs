@@ -1,23 +1,21 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Grains.Inference.OnnxRuntime;
-
-namespace Tests.OnnxRuntime;
+namespace Tests.Session;
 
 /// <summary>
 /// Builds the tiny classifier (make_test_model.py) into a temp dir once for the collection, and offers two
 /// references for its outputs: a hand computation from the exported weights, and onnxruntime-node.
 /// </summary>
-public sealed class OrtTestModel : IDisposable
+public sealed class SessionTestModel : IDisposable
 {
-    public OrtTestModel()
+    public SessionTestModel()
     {
         RepoRoot = FindRepoRoot();
-        LibraryPath = OrtLibrary.Load();
         Directory = Path.Combine(Path.GetTempPath(), "ort-tests-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory);
         RunProcess("/usr/bin/python3", [Path.Combine(ScriptDirectory, "make_test_model.py"), Directory], null);
         ModelPath = Path.Combine(Directory, "classifier.onnx");
+        WrongInputsPath = Path.Combine(Directory, "wrong_inputs.onnx");
 
         using var weights = JsonDocument.Parse(File.ReadAllText(Path.Combine(Directory, "weights.json")));
         var root = weights.RootElement;
@@ -35,13 +33,14 @@ public sealed class OrtTestModel : IDisposable
 
     public string RepoRoot { get; }
 
-    public string ScriptDirectory => Path.Combine(RepoRoot, "Tests", "OnnxRuntime");
-
-    public string LibraryPath { get; }
+    public string ScriptDirectory => Path.Combine(RepoRoot, "Tests", "Session");
 
     public string Directory { get; }
 
     public string ModelPath { get; }
+
+    /// <summary>input_ids of rank 1 and a float attention_mask: a model a text classifier must refuse at load.</summary>
+    public string WrongInputsPath { get; }
 
     public int Vocab { get; }
 
@@ -190,20 +189,20 @@ public sealed class OrtTestModel : IDisposable
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Tests", "OnnxRuntime", "make_test_model.py")))
+            if (File.Exists(Path.Combine(dir.FullName, "Tests", "Session", "make_test_model.py")))
             {
                 return dir.FullName;
             }
         }
 
-        throw new InvalidOperationException($"Repository root (with Tests/OnnxRuntime) not found above {AppContext.BaseDirectory}.");
+        throw new InvalidOperationException($"Repository root (with Tests/Session) not found above {AppContext.BaseDirectory}.");
     }
 }
 
 [CollectionDefinition(Name)]
-public sealed class OrtCollection : ICollectionFixture<OrtTestModel>
+public sealed class SessionCollection : ICollectionFixture<SessionTestModel>
 {
-    public const string Name = "OnnxRuntime";
+    public const string Name = "Session";
 }
 
 /// <summary>
@@ -211,7 +210,7 @@ public sealed class OrtCollection : ICollectionFixture<OrtTestModel>
 /// do not show up as growth.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class OrtResourceCollection : ICollectionFixture<OrtTestModel>
+public sealed class SessionResourceCollection : ICollectionFixture<SessionTestModel>
 {
-    public const string Name = "OnnxRuntime resources";
+    public const string Name = "Session resources";
 }

@@ -1,10 +1,10 @@
-namespace Grains.Inference.OnnxRuntime;
+namespace Grains.Inference.Session;
 
 /// <summary>
 /// Session options applied when a model is opened. Execution mode is always sequential: the service runs many
 /// small requests concurrently, so per-request graph parallelism would only add thread contention.
 /// </summary>
-public sealed record OrtSessionSettings
+public sealed record SessionSettings
 {
     /// <summary>Threads used inside one operator; 0 lets ONNX Runtime choose (one per physical core).</summary>
     public int IntraOpThreads { get; init; }
@@ -13,7 +13,7 @@ public sealed record OrtSessionSettings
     public int InterOpThreads { get; init; } = 1;
 
     /// <summary>Graph optimizations applied at load time.</summary>
-    public OrtGraphOptimizationLevel GraphOptimization { get; init; } = OrtGraphOptimizationLevel.All;
+    public GraphOptimization GraphOptimization { get; init; } = GraphOptimization.All;
 
     /// <summary>Whether the CPU allocator keeps an arena (faster, but memory is retained by the session).</summary>
     public bool EnableMemoryArena { get; init; } = true;
