@@ -36,7 +36,7 @@ public static class PredictionSiloBuilderExtensions
         services.AddSingleton<InferenceMetrics>();
         services.AddSingleton<PredictionMetrics>();
         services.AddSingleton<InferenceEngine>();
-        services.AddHostedService(static sp => sp.GetRequiredService<InferenceEngine>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, InferenceEngineLifecycle>();
         services.AddSingleton<StorageHealth>();
         services.AddHealthChecks()
             .AddCheck<ModelHealthCheck>("model", tags: [HealthTags.Ready])

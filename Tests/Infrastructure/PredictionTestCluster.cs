@@ -116,8 +116,9 @@ public sealed class PredictionTestCluster : IAsyncDisposable
         return Client.GetGrain<IPredictionGrain>(PredictionGrainKey.Format(modelId, PredictionKey.Compute(modelId, text)));
     }
 
+    // TestingHost names silos "Silo_{instance number}".
     private static int InstanceOf(string siloName) =>
-        siloName.StartsWith("Secondary_", StringComparison.Ordinal) ? int.Parse(siloName["Secondary_".Length..], System.Globalization.CultureInfo.InvariantCulture) : 0;
+        int.Parse(siloName[(siloName.LastIndexOf('_') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 
     public async ValueTask DisposeAsync()
     {

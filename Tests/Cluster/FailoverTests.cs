@@ -1,0 +1,118 @@
+using Grains.Hosting;
+using Grains.Interfaces;
+using Microsoft.Extensions.DependencyInjection;
+using Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Tests.Cluster;
+
+/// <summary>
+/// Silos that die or leave, with grain storage in a real redis-server: clients see no failed request, and a
+/// key computed before comes back from Redis instead of being computed again.
+/// </summary>
+public sealed class FailoverTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task KeyComputedOnKilledSilo_IsServedFromRedisByAnotherSilo_WithNoInference()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var cluster = await PredictionTestCluster.StartAsync(silos: 3, redis);
+        await cluster.StartRouterAsync();
+        await cluster.WaitForSiloMetadataAsync();
+
+        // A key that lives on a silo other than the primary (any silo would do; this keeps the test's shape fixed).
+        var primary = cluster.Cluster.Silos[0];
+        string text = "";
+        for (int i = 0; ; i++)
+        {
+            text = $"failover {i} {Guid.NewGuid()}";
+            long before = cluster.Count(primary, PredictionSource.Inference);
+            var first = await cluster.GrainOf(text).PredictAsync(text);
+            Assert.Equal(PredictionSource.Inference, first.Source);
+            if (cluster.Count(primary, PredictionSource.Inference) == before)
+            {
+                break;
+            }
+        }
+        var owner = cluster.Cluster.GetActiveSilos().Single(silo => silo != primary && cluster.Count(silo, PredictionSource.Inference) > 0);
+
+        await cluster.Cluster.KillSiloAsync(owner);
+        long inferencesBefore = cluster.Count(PredictionSource.Inference);
+        var (_, results) = await cluster.Router.PredictAsync([text], CancellationToken.None);
+
+        Assert.Equal(PredictionStatus.Ok, results[0].Status);
+        Assert.Equal(PredictionSource.Storage, results[0].Source);
+        Assert.Equal(inferencesBefore, cluster.Count(PredictionSource.Inference));
+    }
+
+    [Fact]
+    public async Task SiloKilledUnderLoad_NoFailedRequest()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var cluster = await PredictionTestCluster.StartAsync(silos: 3, redis);
+        await cluster.StartRouterAsync();
+        await cluster.WaitForSiloMetadataAsync();
+
+        await using var load = new LoadLoop(cluster, clients: 6, tag: "kill");
+        await load.WaitForMoreAsync(100, TimeSpan.FromSeconds(30));
+        await cluster.Cluster.KillSiloAsync(cluster.Cluster.Silos[^1]);
+        await load.WaitForMoreAsync(300, TimeSpan.FromSeconds(60));
+        await load.StopAsync();
+
+        output.WriteLine($"answered {load.Answered}, slowest {load.Slowest.TotalMilliseconds:F0} ms");
+        Assert.True(load.Failures.Count == 0, string.Join("\n", load.Failures.Take(10)));
+    }
+
+    [Fact]
+    public async Task SiloStoppedGracefullyUnderLoad_NoFailedRequest()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var cluster = await PredictionTestCluster.StartAsync(silos: 3, redis);
+        await cluster.StartRouterAsync();
+        await cluster.WaitForSiloMetadataAsync();
+
+        await using var load = new LoadLoop(cluster, clients: 6, tag: "stop");
+        await load.WaitForMoreAsync(100, TimeSpan.FromSeconds(30));
+        await cluster.Cluster.StopSiloAsync(cluster.Cluster.Silos[^1]);
+        await load.WaitForMoreAsync(300, TimeSpan.FromSeconds(60));
+        await load.StopAsync();
+
+        output.WriteLine($"answered {load.Answered}, slowest {load.Slowest.TotalMilliseconds:F0} ms");
+        Assert.True(load.Failures.Count == 0, string.Join("\n", load.Failures.Take(10)));
+    }
+
+    [Fact]
+    public async Task RedisDownForSecondsUnderLoad_NoFailedRequest_DegradedThenHealthy_PersistenceResumes()
+    {
+        string data = Directory.CreateTempSubdirectory("redis-aof-").FullName;
+        await using var redis = await RedisServer.StartAsync("--appendonly", "yes", "--dir", data);
+        await using var cluster = await PredictionTestCluster.StartAsync(silos: 2, redis);
+        await cluster.StartRouterAsync();
+        var storage = cluster.Cluster.GetActiveSilos().Select(silo => cluster.ServicesOf(silo).GetRequiredService<StorageHealth>()).ToList();
+
+        await using var load = new LoadLoop(cluster, clients: 4, tag: "redis outage");
+        await load.WaitForMoreAsync(50, TimeSpan.FromSeconds(30));
+        string keyBefore = $"stored before the outage {Guid.NewGuid()}";
+        await cluster.Router.PredictAsync([keyBefore], CancellationToken.None);
+
+        await redis.StopAsync();
+        await WaitUntil.TrueAsync(() => storage.All(s => s.IsFailing), TimeSpan.FromSeconds(30), "every silo to see storage failing");
+        await load.WaitForMoreAsync(100, TimeSpan.FromSeconds(60)); // served from memory and inference meanwhile
+        await Task.Delay(TimeSpan.FromSeconds(3)); // an outage of several seconds under load
+        await redis.RestartAsync();
+
+        await WaitUntil.TrueAsync(() => storage.All(s => !s.IsFailing), TimeSpan.FromSeconds(60), "every silo to see storage working again");
+        await load.WaitForMoreAsync(100, TimeSpan.FromSeconds(60));
+        await load.StopAsync();
+        Assert.True(load.Failures.Count == 0, string.Join("\n", load.Failures.Take(10)));
+
+        // Restarted with its data (AOF): what was stored before is still there, and new results are stored again.
+        Assert.NotEqual("0", await redis.CliAsync("DBSIZE"));
+        string keyAfter = $"stored after the outage {Guid.NewGuid()}";
+        long keysBefore = long.Parse(await redis.CliAsync("DBSIZE"), System.Globalization.CultureInfo.InvariantCulture);
+        await cluster.Router.PredictAsync([keyAfter], CancellationToken.None);
+        Assert.Equal(keysBefore + 1, long.Parse(await redis.CliAsync("DBSIZE"), System.Globalization.CultureInfo.InvariantCulture));
+        output.WriteLine($"answered {load.Answered}, slowest {load.Slowest.TotalMilliseconds:F0} ms");
+        Directory.Delete(data, recursive: true);
+    }
+}
