@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Orleans.Clustering.Redis;
 
 namespace Grains.Hosting;
 
@@ -24,6 +25,12 @@ public sealed class MembershipRowHealthCheck(IMembershipTable table, ILocalSiloD
         try
         {
             data = await table.ReadAllAsync(cancellationToken).WaitAsync(ReadTimeout, cancellationToken);
+        }
+        catch (RedisClusteringException e)
+        {
+            // Redis answered, but the table is not there (its version row is gone with the data): this silo
+            // will never be in it again.
+            return HealthCheckResult.Unhealthy($"the member table is gone ({e.Message}); restart this silo");
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -1,0 +1,92 @@
+using System.Globalization;
+using Tests.Infrastructure;
+
+namespace Tests.EndToEnd;
+
+/// <summary>
+/// A cluster of real processes, as <c>./run.sh cluster</c> runs it: a redis-server, <c>Silo.dll</c> processes
+/// and an <c>Api.dll</c> process (an Orleans client), each on its own loopback ports. A silo can be killed
+/// (SIGKILL) and started again on the same ports, as a supervisor would.
+/// </summary>
+public sealed class ProcessCluster : IAsyncDisposable
+{
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly Dictionary<string, (int Http, int Silo, int Gateway)> _ports = [];
+    private readonly string _clusterId = "proc-" + Guid.NewGuid().ToString("N")[..8];
+
+    private ProcessCluster(RedisServer redis)
+    {
+        Redis = redis;
+    }
+
+    public RedisServer Redis { get; }
+
+    public Dictionary<string, ServerProcess> Silos { get; } = [];
+
+    public ServerProcess Api { get; private set; } = null!;
+
+    /// <summary>Starts Redis (with <paramref name="redisArguments"/>), silos <c>silo-1</c>..<c>silo-N</c> and the API, all ready.</summary>
+    public static async Task<ProcessCluster> StartAsync(int silos, params string[] redisArguments)
+    {
+        var cluster = new ProcessCluster(await RedisServer.StartAsync(redisArguments));
+        try
+        {
+            for (int i = 1; i <= silos; i++)
+            {
+                string name = $"silo-{i}";
+                cluster._ports[name] = (FreePort.Reserve(), FreePort.Reserve(), FreePort.Reserve());
+                cluster.StartSilo(name);
+            }
+            foreach (var (name, silo) in cluster.Silos)
+            {
+                Assert.True(await silo.WaitReadyAsync(ReadyTimeout), $"{name} did not become ready:\n{silo.Output}");
+            }
+            var address = new Uri($"http://127.0.0.1:{FreePort.Reserve()}/");
+            cluster.Api = ServerProcess.Start(ServerProcess.ApiAssembly, address, ["--urls", address.ToString().TrimEnd('/')], cluster.Environment());
+            Assert.True(await cluster.Api.WaitReadyAsync(ReadyTimeout), $"the API did not become ready:\n{cluster.Api.Output}");
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>(Re)starts silo <paramref name="name"/> on its ports; does not wait for it.</summary>
+    public ServerProcess StartSilo(string name)
+    {
+        var (http, silo, gateway) = _ports[name];
+        var environment = Environment();
+        environment["Orleans__Name"] = name;
+        environment["Orleans__Endpoints__SiloPort"] = silo.ToString(CultureInfo.InvariantCulture);
+        environment["Orleans__Endpoints__GatewayPort"] = gateway.ToString(CultureInfo.InvariantCulture);
+        environment["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1";
+        environment["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{http}";
+        environment["Model__Path"] = RepositoryPaths.DefaultModel;
+        var process = ServerProcess.Start(ServerProcess.SiloAssembly, new Uri($"http://127.0.0.1:{http}/"), [], environment);
+        Silos[name] = process;
+        return process;
+    }
+
+    private Dictionary<string, string> Environment() => new()
+    {
+        ["Cluster__Mode"] = "Redis",
+        ["Orleans__ClusterId"] = _clusterId,
+        ["Orleans__ServiceId"] = _clusterId,
+        ["Redis__Endpoint"] = Redis.Endpoint,
+        ["Logging__LogLevel__Default"] = "Warning",
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Api is not null)
+        {
+            await Api.DisposeAsync();
+        }
+        // Silos before Redis: a silo whose Redis is gone is slow to stop.
+        await Task.WhenAll(Silos.Values.Select(silo => silo.DisposeAsync().AsTask()));
+        await Redis.DisposeAsync();
+    }
+}
