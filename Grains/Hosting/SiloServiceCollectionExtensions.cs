@@ -43,7 +43,9 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<PredictionSilo>();
         services.AddSingleton<IPredictionSilo>(static sp => sp.GetRequiredService<PredictionSilo>());
 
-        services.AddHealthChecks().AddCheck<ModelHealthCheck>("model", tags: [HealthTags.Ready]);
+        services.AddHealthChecks()
+            .AddCheck<ModelHealthCheck>("model", tags: [HealthTags.Ready])
+            .AddCheck<InferenceHealthCheck>("inference", tags: [HealthTags.Ready]);
         return services;
     }
 
