@@ -15,4 +15,13 @@ public enum PredictionStatus
     /// model again and asks with a new key.
     /// </summary>
     ModelMismatch = 2,
+
+    /// <summary>The model produced an infinite or NaN score for the text (nothing cached).</summary>
+    NonFiniteScore = 3,
+
+    /// <summary>Running the model on the batch that held the text failed (nothing cached).</summary>
+    ModelRunFailed = 4,
+
+    /// <summary>The silo's inference engine stopped after an internal error; the silo reports itself unready.</summary>
+    InferenceStopped = 5,
 }

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Api.Prediction;
 using Api.Routing;
 using Grains.Hosting;
+using Grains.Inference.Batching;
 using Grains.Interfaces;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -26,23 +27,27 @@ public static class PredictApi
             .Accepts<PredictRequest>("application/json")
             .Produces<PredictResponse>(StatusCodes.Status200OK)
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status408RequestTimeout)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status500InternalServerError)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
     internal static async Task<IResult> PredictAsync(HttpContext context, IPredictionRouter router, PredictResponseWriter writer, IOptions<ApiOptions> options, RejectedRequestMetrics rejected)
     {
-        // A body that is not JSON never gets here: Accepts("application/json") makes routing answer 415.
         var limits = options.Value;
-        var parse = await ReadBodyAsync(context, limits);
-        if (parse is null)
+        if (JsonContentType.Refusal(context.Request.ContentType) is { } refusal)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large",
-                detail: $"The body is larger than {limits.MaxBodyBytes} bytes; send fewer or shorter texts per request.");
+            return PredictProblems.UnsupportedMediaType(refusal);
         }
-        if (!parse.IsValid)
+        var (parse, unreadable) = await ReadBodyAsync(context, limits);
+        if (unreadable is not null)
+        {
+            return PredictProblems.BodyUnreadable(unreadable, limits);
+        }
+        if (!parse!.IsValid)
         {
             return TypedResults.ValidationProblem(parse.Errors!,
                 title: parse.IsMalformedJson ? "The body is not valid JSON." : "One or more fields are invalid.");
@@ -63,7 +68,7 @@ public static class PredictApi
         catch (ClusterUnavailableException e)
         {
             rejected.RecordClusterUnavailable();
-            return Unavailable(context, limits, "Cluster unavailable", $"{e.Message} Retry after {limits.RetryAfterSeconds} second(s).");
+            return PredictProblems.Unavailable(context, limits, "Cluster unavailable", e.Message);
         }
 
         var scoresByText = new float[texts.Count][];
@@ -72,10 +77,26 @@ public static class PredictApi
         {
             var result = results[slots[i]];
             cached &= result.Source != PredictionSource.Inference;
-            if (result.Status != PredictionStatus.Ok)
+            switch (result.Status)
             {
-                rejected.RecordQueueFull();
-                return Unavailable(context, limits, "Overloaded", $"The inference queue is full. Retry after {limits.RetryAfterSeconds} second(s).");
+                case PredictionStatus.Ok:
+                    break;
+                case PredictionStatus.NonFiniteScore:
+                    return PredictProblems.ModelFailed(InferenceFailure.NonFiniteScore);
+                case PredictionStatus.ModelRunFailed:
+                    return PredictProblems.ModelFailed(InferenceFailure.RunFailed);
+                case PredictionStatus.InferenceStopped:
+                    rejected.RecordInferenceStopped();
+                    return PredictProblems.Unavailable(context, limits, "Inference unavailable", "The inference engine has stopped after an internal error.");
+                default:
+                    rejected.RecordQueueFull();
+                    return PredictProblems.Unavailable(context, limits, "Overloaded", "The inference queue is full.");
+            }
+            // Checked before a byte of the answer is written: a score the JSON writer refuses (NaN, from a cache
+            // tier or a silo of an older version) must become a clean problem, not a half-written body.
+            if (!IsWritable(result.Scores.AsSpan(), model))
+            {
+                return PredictProblems.ModelFailed(InferenceFailure.NonFiniteScore);
             }
             scoresByText[i] = ImmutableCollectionsMarshal.AsArray(result.Scores)!;
         }
@@ -83,11 +104,20 @@ public static class PredictApi
         return new PredictionsResult(writer, model, scoresByText);
     }
 
-    /// <summary>503 with Retry-After: the request was sound, the service cannot take it right now.</summary>
-    private static IResult Unavailable(HttpContext context, ApiOptions limits, string title, string detail)
+    private static bool IsWritable(ReadOnlySpan<float> scores, ModelDescriptor model)
     {
-        context.Response.Headers.RetryAfter = limits.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: title, detail: detail);
+        if (scores.Length != model.Labels.Count)
+        {
+            return false;
+        }
+        foreach (float score in scores)
+        {
+            if (!float.IsFinite(score))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>Drops duplicate texts within the request: each distinct text is asked for once.</summary>
@@ -109,7 +139,7 @@ public static class PredictApi
         return (distinct, slots);
     }
 
-    /// <summary>Reads the whole body (bounded) and parses it; null when it is over the size limit.</summary>
-    private static Task<PredictRequestParse?> ReadBodyAsync(HttpContext context, ApiOptions limits) =>
-        BoundedRequestBody.ReadAsync(context, limits.MaxBodyBytes, limits, static (body, limits) => PredictRequestReader.Read(body, limits));
+    /// <summary>Reads the whole body (bounded) and parses it; or why the body could not be read (413, 408, 400).</summary>
+    private static Task<(PredictRequestParse? Parse, BadHttpRequestException? Unreadable)> ReadBodyAsync(HttpContext context, ApiOptions limits) =>
+        BoundedRequestBody.TryReadAsync(context, limits.MaxBodyBytes, limits, static (body, limits) => PredictRequestReader.Read(body, limits));
 }

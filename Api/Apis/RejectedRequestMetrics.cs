@@ -9,19 +9,23 @@ public sealed class RejectedRequestMetrics
 
     private static readonly KeyValuePair<string, object?> QueueFull = new("reason", "queue_full");
     private static readonly KeyValuePair<string, object?> ClusterUnavailable = new("reason", "cluster_unavailable");
+    private static readonly KeyValuePair<string, object?> InferenceStopped = new("reason", "inference_stopped");
 
     private readonly Counter<long> _rejected;
 
     public RejectedRequestMetrics(IMeterFactory meterFactory)
     {
         _rejected = meterFactory.Create(MeterName)
-            .CreateCounter<long>("api.rejected_requests", "{request}", "Requests answered 503: queue_full (an inference queue was full), cluster_unavailable (no silo could answer)");
+            .CreateCounter<long>("api.rejected_requests", "{request}", "Requests answered 503: queue_full (an inference queue was full), cluster_unavailable (no silo could answer), inference_stopped (the inference engine died)");
         // Every reason exists from the start at 0, so that rate() sees the first rejection.
         _rejected.Add(0, QueueFull);
         _rejected.Add(0, ClusterUnavailable);
+        _rejected.Add(0, InferenceStopped);
     }
 
     public void RecordQueueFull() => _rejected.Add(1, QueueFull);
 
     public void RecordClusterUnavailable() => _rejected.Add(1, ClusterUnavailable);
+
+    public void RecordInferenceStopped() => _rejected.Add(1, InferenceStopped);
 }

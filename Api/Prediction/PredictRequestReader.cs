@@ -14,16 +14,30 @@ public static class PredictRequestReader
     // Enough errors to fix a request; a body of 10,000 bad items should not produce a 10,000-line answer.
     private const int MaxReportedErrors = 20;
 
+    // Some editors and Windows tools start UTF-8 files with a byte order mark; RFC 8259 lets a parser ignore it.
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     public static PredictRequestParse Read(ReadOnlySequence<byte> body, ApiOptions options)
     {
         var errors = new Dictionary<string, string[]>();
+        Span<byte> head = stackalloc byte[3];
+        if (body.Length >= head.Length)
+        {
+            body.Slice(0, head.Length).CopyTo(head);
+            if (head.SequenceEqual(Utf8Bom))
+            {
+                body = body.Slice(head.Length);
+            }
+        }
+        if (IsBlank(body))
+        {
+            // Utf8JsonReader calls an empty body invalid JSON; the client more likely forgot to send one.
+            return Invalid(errors, "$", "The body is empty; send a JSON object such as {\"text\": [\"I love you.\"]}.", malformed: true);
+        }
         try
         {
             var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 64 });
-            if (!reader.Read())
-            {
-                return Invalid(errors, "$", "The body is empty; send a JSON object such as {\"text\": [\"I love you.\"]}.", malformed: true);
-            }
+            reader.Read();
             if (reader.TokenType != JsonTokenType.StartObject)
             {
                 return Invalid(errors, "$", "The body must be a JSON object with a 'text' array of strings.");
@@ -33,6 +47,12 @@ public static class PredictRequestReader
             bool sawText = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
+                // The reader checks structure only; text inside strings is checked when decoded, so a name with
+                // invalid UTF-8 or an unpaired surrogate escape would otherwise throw out of ValueTextEquals.
+                if (!TryDecode(ref reader, out _))
+                {
+                    return Invalid(errors, "$", "A property name is not valid text: invalid UTF-8 or an unpaired surrogate escape (\\uD800-\\uDFFF).");
+                }
                 if (!reader.ValueTextEquals(TextField))
                 {
                     reader.Read();
@@ -91,8 +111,12 @@ public static class PredictRequestReader
                     int length = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
                     // A character takes at most 6 bytes (\uXXXX), so a longer value is too long without decoding it.
                     bool surelyTooLong = length > 6L * options.MaxTextChars;
-                    string text = surelyTooLong ? "" : reader.GetString()!;
-                    if (surelyTooLong || text.Length > options.MaxTextChars)
+                    string? text = "";
+                    if (!surelyTooLong && !TryDecode(ref reader, out text))
+                    {
+                        Add(errors, $"text[{index}]", "The text is not valid: invalid UTF-8 or an unpaired surrogate escape (\\uD800-\\uDFFF).");
+                    }
+                    else if (surelyTooLong || text!.Length > options.MaxTextChars)
                     {
                         Add(errors, $"text[{index}]", $"The text is longer than {options.MaxTextChars} characters.");
                     }
@@ -114,6 +138,35 @@ public static class PredictRequestReader
             Add(errors, TextField, "'text' is empty; send at least one text.");
         }
         return texts;
+    }
+
+    /// <summary>The current string or property name as text; false when it is not valid UTF-8 or escapes an unpaired surrogate.</summary>
+    private static bool TryDecode(ref Utf8JsonReader reader, out string? text)
+    {
+        try
+        {
+            text = reader.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            // GetString's only failure on a string token: the bytes or escapes do not make UTF-16 text.
+            text = null;
+            return false;
+        }
+    }
+
+    private static bool IsBlank(ReadOnlySequence<byte> body)
+    {
+        foreach (var segment in body)
+        {
+            // JSON's four whitespace bytes (RFC 8259).
+            if (segment.Span.IndexOfAnyExcept(" \t\r\n"u8) >= 0)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static string Describe(JsonTokenType token) => token switch

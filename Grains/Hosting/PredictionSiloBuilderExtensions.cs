@@ -40,6 +40,7 @@ public static class PredictionSiloBuilderExtensions
         services.AddSingleton<StorageHealth>();
         services.AddHealthChecks()
             .AddCheck<ModelHealthCheck>("model", tags: [HealthTags.Ready])
+            .AddCheck<InferenceHealthCheck>("inference", tags: [HealthTags.Ready])
             .AddCheck<StorageHealthCheck>("storage", tags: [HealthTags.Ready]);
 
         // Each silo names its model, so PredictionGrains are placed only where their key's model is served.

@@ -21,6 +21,10 @@ public sealed partial class InferenceEngine : IHostedService, IDisposable
     // Batches' worth of texts the batch loop looks at when it forms a batch.
     private const int StageBatches = 4;
 
+    // A model that fails keeps failing for every text that triggers it: one log line per interval carries the
+    // count, rather than one line per request.
+    private const long FailureLogIntervalMs = 60_000;
+
     private readonly SentimentModel _model;
     private readonly InferenceOptions _options;
     private readonly InferenceMetrics _metrics;
@@ -39,6 +43,11 @@ public sealed partial class InferenceEngine : IHostedService, IDisposable
     private readonly LengthAwareBatcher _batcher;
     private int _stagedCount;
     private Task? _batchLoop;
+    /// <summary>Set once, before the queue is completed with it, when the batch loop has died.</summary>
+    private volatile InferenceUnavailableException? _failure;
+    /// <summary>Per <see cref="InferenceFailure"/>: texts failed since the last log line, and when the next may be written.</summary>
+    private readonly long[] _failuresSinceLog = new long[Enum.GetValues<InferenceFailure>().Length];
+    private readonly long[] _nextFailureLogAt = new long[Enum.GetValues<InferenceFailure>().Length];
 
     public InferenceEngine(SentimentModel model, IOptions<InferenceOptions> options, InferenceMetrics metrics, ILogger<InferenceEngine> logger)
     {
@@ -57,10 +66,19 @@ public sealed partial class InferenceEngine : IHostedService, IDisposable
         _workers = new InferenceWorker[_options.WorkerCount];
         for (int i = 0; i < _workers.Length; i++)
         {
-            _workers[i] = new InferenceWorker(i, model, _options, metrics, ReturnIdle);
+            _workers[i] = new InferenceWorker(i, model, _options, metrics, ReturnIdle, ReportFailure);
         }
         metrics.ObserveQueueDepth(() => QueueDepth);
     }
+
+    /// <summary>Why the engine stopped taking texts after an internal error; null while it works (readiness).</summary>
+    public Exception? Failure => _failure;
+
+    /// <summary>
+    /// Test seam: runs on the batch loop with each batch it has formed, before a worker runs it. A hook that throws
+    /// kills the loop the way a bug in it would.
+    /// </summary>
+    internal Action<IReadOnlyList<InferenceRequest>>? BatchFormed { get; set; }
 
     /// <summary>Texts waiting for a batch (queued or staged).</summary>
     public int QueueDepth => _queue.Reader.Count + Volatile.Read(ref _stagedCount);
@@ -76,8 +94,12 @@ public sealed partial class InferenceEngine : IHostedService, IDisposable
         var request = new InferenceRequest(ids, length, cancellationToken);
         if (!_queue.Writer.TryWrite(request))
         {
-            // Full (or shutting down): say so now rather than make the caller wait behind the backlog.
             request.Release();
+            if (_failure is { } failure)
+            {
+                return ValueTask.FromException<float[]?>(failure);
+            }
+            // Full (or shutting down): say so now rather than make the caller wait behind the backlog.
             _metrics.RecordRejected();
             return ValueTask.FromResult<float[]?>(null);
         }
@@ -130,28 +152,77 @@ public sealed partial class InferenceEngine : IHostedService, IDisposable
     private async Task BatchLoopAsync()
     {
         var reader = _queue.Reader;
+        InferenceWorker? filling = null;
         try
         {
             while (true)
             {
                 await _idleCount.WaitAsync().ConfigureAwait(false);
-                if (!_idle.TryDequeue(out var worker))
+                if (!_idle.TryDequeue(out filling))
                 {
                     throw new InvalidOperationException("Idle worker count and idle queue disagree.");
                 }
-                if (!await CollectAsync(reader, worker.Batch).ConfigureAwait(false))
+                if (!await CollectAsync(reader, filling.Batch).ConfigureAwait(false))
                 {
-                    ReturnIdle(worker);
+                    ReturnIdle(filling);
                     return;
                 }
-                worker.Start();
+                BatchFormed?.Invoke(filling.Batch);
+                filling.Start();
+                filling = null;
             }
         }
         catch (Exception e)
         {
             LogBatchLoopFailed(e);
-            throw;
+            FailWaiting(new InferenceUnavailableException("The inference engine stopped after an internal error; restart the service.", e), filling);
         }
+    }
+
+    /// <summary>
+    /// After the batch loop died: refuses new texts and fails every text that would otherwise wait forever (queued,
+    /// staged, or in a batch no worker was given), so callers hear at once instead of at their timeout.
+    /// </summary>
+    private void FailWaiting(InferenceUnavailableException failure, InferenceWorker? filling)
+    {
+        // Published before the queue completes, so a writer refused by the completed queue finds the reason.
+        _failure = failure;
+        _queue.Writer.TryComplete(failure);
+        var waiting = new List<InferenceRequest>(_staged);
+        _staged.Clear();
+        Volatile.Write(ref _stagedCount, 0);
+        if (filling is not null)
+        {
+            waiting.AddRange(filling.Batch);
+            filling.Batch.Clear();
+        }
+        // The queue takes no more writes, so this drains it to the end.
+        while (_queue.Reader.TryRead(out var queued))
+        {
+            waiting.Add(queued);
+        }
+        foreach (var request in waiting)
+        {
+            request.Completion.TrySetException(failure);
+            request.Release();
+        }
+    }
+
+    /// <summary>
+    /// Texts the model could not score: counted, and logged at most once per interval for each kind of failure,
+    /// with the count (each kind is a different fault to fix, so one does not hide the other).
+    /// </summary>
+    private void ReportFailure(InferenceFailedException failure, int texts)
+    {
+        int kind = (int)failure.Reason;
+        Interlocked.Add(ref _failuresSinceLog[kind], texts);
+        long now = Environment.TickCount64;
+        long due = Interlocked.Read(ref _nextFailureLogAt[kind]);
+        if (now < due || Interlocked.CompareExchange(ref _nextFailureLogAt[kind], now + FailureLogIntervalMs, due) != due)
+        {
+            return;
+        }
+        LogInferenceFailed(failure, failure.Reason, Interlocked.Exchange(ref _failuresSinceLog[kind], 0), FailureLogIntervalMs / 1000);
     }
 
     /// <summary>
@@ -219,6 +290,9 @@ public sealed partial class InferenceEngine : IHostedService, IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown timed out with {QueueDepth} text(s) still queued")]
     private partial void LogDrainTimedOut(int queueDepth);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "The batch loop failed; inference stops")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "The model could not score {Texts} text(s) ({Reason}) since the last such message; the next is logged in {IntervalSeconds} s at the earliest")]
+    private partial void LogInferenceFailed(Exception exception, InferenceFailure reason, long texts, long intervalSeconds);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The batch loop failed; inference stops, every waiting and later text fails, readiness turns unhealthy")]
     private partial void LogBatchLoopFailed(Exception exception);
 }

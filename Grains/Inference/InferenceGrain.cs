@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Grains.Inference.Batching;
 using Grains.Interfaces;
 using Orleans.Concurrency;
 
@@ -8,7 +9,8 @@ namespace Grains.Inference;
 /// Hands texts to the silo's <see cref="InferenceEngine"/>. One reentrant activation per silo, always local to
 /// its caller: every concurrent call passes through at once and meets the others in the engine's batches (a
 /// non-reentrant worker would run them one at a time, batches of one). The queue and batch loop live in the
-/// engine, a DI singleton, because the runtime may add or collect activations at any time.
+/// engine, a DI singleton, because the runtime may add or collect activations at any time. The engine's
+/// failures become result values here, so callers across silos get typed outcomes, not exceptions.
 /// </summary>
 [StatelessWorker(1)]
 [Reentrant]
@@ -16,9 +18,23 @@ internal sealed class InferenceGrain(InferenceEngine engine) : Grain, IInference
 {
     public async ValueTask<PredictionResult> InferAsync(string text, CancellationToken cancellationToken)
     {
-        var scores = await engine.InferAsync(text, cancellationToken);
+        float[]? scores;
+        try
+        {
+            scores = await engine.InferAsync(text, cancellationToken);
+        }
+        catch (InferenceFailedException e)
+        {
+            return Failed(e.Reason == InferenceFailure.NonFiniteScore ? PredictionStatus.NonFiniteScore : PredictionStatus.ModelRunFailed);
+        }
+        catch (InferenceUnavailableException)
+        {
+            return Failed(PredictionStatus.InferenceStopped);
+        }
         return scores is null
             ? PredictionResult.Overloaded
             : new PredictionResult(PredictionStatus.Ok, ImmutableCollectionsMarshal.AsImmutableArray(scores), PredictionSource.Inference);
     }
+
+    private static PredictionResult Failed(PredictionStatus status) => new(status, default, PredictionSource.Inference);
 }

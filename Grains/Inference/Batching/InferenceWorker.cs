@@ -13,17 +13,21 @@ internal sealed class InferenceWorker
     private readonly SentimentModel _model;
     private readonly InferenceMetrics _metrics;
     private readonly Action<InferenceWorker> _onIdle;
+    private readonly Action<InferenceFailedException, int> _onFailure;
     private readonly long[][] _inputs;
     private readonly float[] _logits;
     private readonly SemaphoreSlim _start = new(0);
     private readonly Thread _thread;
     private volatile bool _stopping;
 
-    public InferenceWorker(int index, SentimentModel model, InferenceOptions options, InferenceMetrics metrics, Action<InferenceWorker> onIdle)
+    /// <param name="onFailure">Told of each batch in which texts failed, with how many (the engine logs, throttled).</param>
+    public InferenceWorker(int index, SentimentModel model, InferenceOptions options, InferenceMetrics metrics, Action<InferenceWorker> onIdle,
+        Action<InferenceFailedException, int> onFailure)
     {
         _model = model;
         _metrics = metrics;
         _onIdle = onIdle;
+        _onFailure = onFailure;
         int cells = Math.Max(options.MaxBatchTokens, model.MaxTokens);
         _inputs = new long[model.HasTokenTypeIds ? 3 : 2][];
         for (int i = 0; i < _inputs.Length; i++)
@@ -96,25 +100,50 @@ internal sealed class InferenceWorker
 
         try
         {
-            // Similar lengths sit next to each other; rows are padded to the longest in the batch.
-            batch.Sort(static (a, b) => a.Length.CompareTo(b.Length));
-            int columns = batch[^1].Length;
-            Fill(batch, columns);
-            long started = Stopwatch.GetTimestamp();
-            _model.Run(_inputs, live, columns, _logits);
+            long started = 0;
+            int columns = 0;
+            try
+            {
+                // Similar lengths sit next to each other; rows are padded to the longest in the batch.
+                batch.Sort(static (a, b) => a.Length.CompareTo(b.Length));
+                columns = batch[^1].Length;
+                Fill(batch, columns);
+                started = Stopwatch.GetTimestamp();
+                _model.Run(_inputs, live, columns, _logits);
+            }
+            catch (Exception e)
+            {
+                // The run is one call for the whole batch: no row has an answer, so every caller of it fails; the
+                // worker lives on for the next batch.
+                var failure = new InferenceFailedException(InferenceFailure.RunFailed, $"The model failed to run a batch of {live} text(s): {e.Message}", e);
+                foreach (var request in batch)
+                {
+                    request.Completion.TrySetException(failure);
+                }
+                _onFailure(failure, live);
+                return;
+            }
             _metrics.RecordBatch(live, live * columns, Stopwatch.GetElapsedTime(started).TotalSeconds);
 
             int labels = _model.LabelCount;
+            InferenceFailedException? nonFinite = null;
+            int nonFiniteCount = 0;
             for (int row = 0; row < live; row++)
             {
-                batch[row].Completion.TrySetResult(Softmax.Compute(_logits.AsSpan(row * labels, labels)));
+                var logits = _logits.AsSpan(row * labels, labels);
+                if (Softmax.TryCompute(logits, out var scores))
+                {
+                    batch[row].Completion.TrySetResult(scores);
+                    continue;
+                }
+                nonFinite = new InferenceFailedException(InferenceFailure.NonFiniteScore,
+                    $"The model produced a non-finite score (logits {string.Join(", ", logits.ToArray())}) for a text of {batch[row].Length} tokens.");
+                nonFiniteCount++;
+                batch[row].Completion.TrySetException(nonFinite);
             }
-        }
-        catch (Exception e)
-        {
-            foreach (var request in batch)
+            if (nonFinite is not null)
             {
-                request.Completion.TrySetException(e);
+                _onFailure(nonFinite, nonFiniteCount);
             }
         }
         finally

@@ -1,0 +1,51 @@
+using Api.Prediction;
+using Grains.Inference.Batching;
+
+namespace Api.Apis;
+
+/// <summary>
+/// Every problem answer of <c>POST /predict</c> other than field validation, in one place: what each failure means
+/// to the client (status, title, whether to retry). The README's error table lists the same.
+/// </summary>
+public static class PredictProblems
+{
+    /// <summary>415: the body is not declared as UTF-8 JSON.</summary>
+    public static IResult UnsupportedMediaType(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported Content-Type", detail: detail);
+
+    /// <summary>
+    /// The body could not be read, as Kestrel (or our own byte count) says: 413 too large, 408 slower than the
+    /// minimum data rate, 400 malformed framing (bad chunk size or terminator, body shorter than Content-Length).
+    /// </summary>
+    public static IResult BodyUnreadable(BadHttpRequestException failure, ApiOptions limits) => failure.StatusCode switch
+    {
+        StatusCodes.Status413PayloadTooLarge => TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large",
+            detail: $"The body is larger than {limits.MaxBodyBytes} bytes; send fewer or shorter texts per request."),
+        StatusCodes.Status408RequestTimeout => TypedResults.Problem(statusCode: StatusCodes.Status408RequestTimeout, title: "Request body too slow",
+            detail: "The body arrived more slowly than the server's minimum data rate."),
+        // Kestrel's codes are all 4xx (the client's doing); anything else is reported as a malformed body.
+        var status and >= 400 and < 500 => TypedResults.Problem(statusCode: status, title: "Malformed request body", detail: failure.Message),
+        _ => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed request body", detail: failure.Message),
+    };
+
+    /// <summary>503 with Retry-After: the request was sound, the service cannot take it right now.</summary>
+    public static IResult Unavailable(HttpContext context, ApiOptions limits, string title, string detail)
+    {
+        context.Response.Headers.RetryAfter = limits.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: title, detail: $"{detail} Retry after {limits.RetryAfterSeconds} second(s).");
+    }
+
+    /// <summary>
+    /// 500: the model could not score a text (its run failed, or it produced an infinite or NaN score). Nothing was
+    /// cached, so a retry runs the model again; the engine logs the fault (throttled), not each request.
+    /// </summary>
+    public static IResult ModelFailed(InferenceFailure reason) => reason switch
+    {
+        InferenceFailure.NonFiniteScore => TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError,
+            title: "The model produced a non-finite score",
+            detail: "The model's output for a text of this request is infinite or NaN; no prediction was made or cached for it."),
+        _ => TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError,
+            title: "The model failed to run",
+            detail: "Running the model on a batch that held a text of this request failed; no prediction was made or cached for it."),
+    };
+}

@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Tests.EndToEnd;
+using Xunit.Abstractions;
+
+namespace Tests.Fuzz;
+
+/// <summary>
+/// Thousands of generated hostile requests against the real server process: every one is answered 200 or 4xx
+/// (never 5xx, never a dropped connection), nothing is logged at Error, and an ordinary request is served after.
+/// FUZZ_REQUESTS (default 2000) and FUZZ_SEED (default: random, printed) set the run; a failure prints the seed,
+/// the request's index and bytes, so FUZZ_SEED=s replays it.
+/// </summary>
+public sealed class HostileRequestFuzzTests(ApiServerFixture fixture, ITestOutputHelper output) : IClassFixture<ApiServerFixture>
+{
+    private const int DefaultRequests = 2_000;
+    private const int Concurrency = 8;
+    private const int FailuresReported = 5;
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Predict_HostileRequests_AnsweredOkOr4xxAndTheServerServesOn()
+    {
+        int count = EnvironmentInt("FUZZ_REQUESTS") ?? DefaultRequests;
+        int seed = EnvironmentInt("FUZZ_SEED") ?? Random.Shared.Next();
+        output.WriteLine($"FUZZ_SEED={seed} FUZZ_REQUESTS={count}");
+        var failures = new ConcurrentQueue<string>();
+        var statuses = new ConcurrentDictionary<int, int>();
+        var watch = Stopwatch.StartNew();
+
+        // Bodies below the minimum data rate run alongside the rest (each takes Kestrel's 5 s grace period).
+        var slow = HostileRequestGenerator.TooSlow().Select(r => SendAsync(r, r.Kind, seed, failures, statuses, expected: 408));
+        await Task.WhenAll([.. slow, Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = Concurrency }, async (index, _) =>
+            await SendAsync(HostileRequestGenerator.Generate(seed, index), $"request {index}", seed, failures, statuses, expected: null))]);
+
+        output.WriteLine($"{count} requests in {watch.Elapsed.TotalSeconds:F1} s; statuses: {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} x{s.Value}"))}");
+        Assert.True(failures.IsEmpty, $"FUZZ_SEED={seed}: {failures.Count} bad answer(s); the first:\n\n{string.Join("\n\n", failures.Take(FailuresReported))}");
+        Assert.False(fixture.Server.HasExited, fixture.Server.Output);
+        using var http = new HttpClient { BaseAddress = fixture.Server.Address };
+        using var ordinary = await http.PostAsJsonAsync("predict", new { text = new[] { "still answering after the storm" } });
+        Assert.Equal(HttpStatusCode.OK, ordinary.StatusCode);
+        Assert.True(fixture.ErrorLines.Length == 0, $"FUZZ_SEED={seed}: the server logged errors for client input:\n{string.Join('\n', fixture.ErrorLines.Take(FailuresReported))}");
+    }
+
+    private async Task SendAsync(HostileRequest request, string name, int seed, ConcurrentQueue<string> failures, ConcurrentDictionary<int, int> statuses, int? expected)
+    {
+        var response = await RawHttp.SendAsync(fixture.Server.Address, request.Pieces, request.Pause, RequestTimeout);
+        statuses.AddOrUpdate(response.Status ?? 0, 1, static (_, n) => n + 1);
+        bool acceptable = expected is { } status ? response.Status == status : response.Status is 200 or (>= 400 and < 500);
+        if (!acceptable)
+        {
+            failures.Enqueue($"FUZZ_SEED={seed} {name}: {Cut(response.ToString())}\n{request.Describe()}");
+        }
+    }
+
+    private static string Cut(string text) => text.Length <= 1_000 ? text : text[..1_000] + "...";
+
+    private static int? EnvironmentInt(string name) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), out int value) ? value : null;
+}
