@@ -9,8 +9,14 @@ public static class DashboardServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<DashboardStateSource>();
-        // TODO(orleans-move): cluster mode reads each silo's figures through a per-silo grain.
-        services.AddSingleton<IMemberStatsSource, EmbeddedMemberStats>();
+        if (embedded)
+        {
+            services.AddSingleton<IMemberStatsSource, EmbeddedMemberStats>();
+        }
+        else
+        {
+            services.AddSingleton<IMemberStatsSource, ClusterMemberStats>();
+        }
         return services;
     }
 }

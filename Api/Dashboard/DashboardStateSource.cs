@@ -18,6 +18,10 @@ public sealed class DashboardStateSource(IMemberStatsSource members, MetricsColl
     private const string Predictions = "predictions_total";
     private const string BatchSize = "inference_batch_size";
     private const string BatchDuration = "inference_batch_duration_seconds";
+    /// <summary>Orleans' activation count by grain type (its meter <c>Microsoft.Orleans</c>, instrument <c>orleans-grains</c>).</summary>
+    private const string GrainActivations = "orleans_grains";
+    /// <summary>Orleans' grain type name of PredictionGrain (the class name without "Grain", lower case).</summary>
+    private const string PredictionGrainType = "prediction";
 
     private readonly SemaphoreSlim _building = new(1, 1);
     /// <summary>Snapshots per source (the API, each member id), oldest first, trimmed to a little over the window.</summary>
@@ -65,7 +69,7 @@ public sealed class DashboardStateSource(IMemberStatsSource members, MetricsColl
             windows.Add(window);
             var inference = window.Delta(BatchDuration);
             rows.Add(new DashboardMember(reading.Id, reading.Endpoint, reading.Status, reading.HeartbeatAgeSeconds, reading.Error,
-                window.Value("activations"),
+                window.Value(GrainActivations, s => s.Label("grain_type") == PredictionGrainType),
                 window.Value("inference_queue_depth"),
                 window.Rate(Predictions),
                 HitRatio(window.Rate(Predictions, Tier("memory")), window.Rate(Predictions, Tier("storage")), window.Rate(Predictions)),

@@ -19,7 +19,8 @@ internal sealed class FiguresWindow(IReadOnlyList<MetricFamily> now, IReadOnlyLi
     public double Total(string family, Func<MetricSample, bool>? where = null) => Total(now, family, where);
 
     /// <summary>The sum of a gauge's (or a counter's) samples now; null when the family is absent.</summary>
-    public double? Value(string family) => Find(now, family)?.Samples.Sum(s => s.Value);
+    public double? Value(string family, Func<MetricSample, bool>? where = null) =>
+        Find(now, family)?.Samples.Where(s => where is null || where(s)).Sum(s => s.Value);
 
     /// <summary>What a histogram observed in the window (since start without a baseline), its samples merged.</summary>
     public HistogramSnapshot? Delta(string family, Func<MetricSample, bool>? where = null)

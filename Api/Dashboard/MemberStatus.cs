@@ -1,17 +1,20 @@
 namespace Api.Dashboard;
 
-/// <summary>A member's health on the dashboard.</summary>
+/// <summary>A member's health on the dashboard: Orleans' view of the silo, and whether it answered.</summary>
 public enum MemberStatus
 {
-    /// <summary>In the API's live view, and it answered.</summary>
+    /// <summary>Active in the cluster, and it answered.</summary>
     Live,
 
-    /// <summary>In the live view, but its stats did not come back in time.</summary>
+    /// <summary>Active in the cluster, but its stats did not come back in time.</summary>
     Unreachable,
 
-    /// <summary>Left gracefully (draining); routers no longer send it keys.</summary>
-    Left,
+    /// <summary>Starting: in the member table, not yet active.</summary>
+    Joining,
 
-    /// <summary>In the table but silent past the member timeout.</summary>
+    /// <summary>Stopping gracefully: its grains move away, it takes no new ones.</summary>
+    ShuttingDown,
+
+    /// <summary>Declared dead by the cluster, or stopped.</summary>
     Dead,
 }

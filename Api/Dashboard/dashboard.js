@@ -90,8 +90,10 @@
     cell(member.endpoint, "endpoint");
     const status = cell("", "");
     const pill = document.createElement("span");
-    pill.className = "pill " + member.status.toLowerCase();
-    pill.textContent = member.status.toLowerCase();
+    // "ShuttingDown" reads "shutting down", class "shutting-down".
+    const words = member.status.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+    pill.className = "pill " + words.replace(/ /g, "-");
+    pill.textContent = words;
     if (member.error) pill.title = member.error;
     status.append(pill);
     cell(seconds(member.heartbeatAgeSeconds), "num");

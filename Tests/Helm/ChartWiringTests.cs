@@ -1,4 +1,7 @@
 using System.Text;
+using Grains.Hosting;
+using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
 using YamlDotNet.RepresentationModel;
 
 namespace Tests.Helm;
@@ -59,23 +62,70 @@ public sealed class ChartWiringTests
 
     [Theory]
     [MemberData(nameof(HelmChart.ValueSetNames), MemberType = typeof(HelmChart))]
-    public void SiloPorts_AgreeAcrossKestrelSettingsContainerServiceAndAdvertisedUrl(string valueSet)
+    public void SiloPorts_AgreeAcrossKestrelAndOrleansSettingsAndContainer(string valueSet)
     {
         var chart = HelmChart.Render(valueSet);
         var silo = chart.Single("StatefulSet", "-silo");
         var data = chart.Single("ConfigMap", "-silo").Root.Strings("data");
-        int http = new Uri(data["Kestrel__Endpoints__Http__Url"]).Port;
-        int internalPort = new Uri(data["Kestrel__Endpoints__Internal__Url"]).Port;
-        Assert.Equal(http, silo.ContainerPort("http"));
-        Assert.Equal(internalPort, silo.ContainerPort("internal"));
-
-        var headless = chart.Single("Service", "-silo");
-        var advertised = Manifest.Env(silo.Containers.Single(), "Silo__AdvertisedUrl").Text("value")!;
-        Assert.Equal($"http://$(POD_NAME).{headless.Name}.$(POD_NAMESPACE).svc.cluster.local:{internalPort}", advertised);
-        Assert.Equal("$(POD_NAME)", Manifest.Env(silo.Containers.Single(), "Silo__Id").Text("value"));
+        Assert.Equal(new Uri(data["Kestrel__Endpoints__Http__Url"]).Port, silo.ContainerPort("http"));
+        Assert.Equal(int.Parse(data["Orleans__Endpoints__SiloPort"]), silo.ContainerPort("silo"));
+        Assert.Equal(int.Parse(data["Orleans__Endpoints__GatewayPort"]), silo.ContainerPort("gateway"));
+        Assert.Equal([8080, 11111, 30000], silo.ContainerPorts.Order());
 
         var api = chart.Single("Deployment", "-api");
         Assert.Equal(int.Parse(chart.Single("ConfigMap", "-api").Root.Strings("data")["ASPNETCORE_HTTP_PORTS"]), api.ContainerPort("http"));
+    }
+
+    [Theory]
+    [MemberData(nameof(HelmChart.ValueSetNames), MemberType = typeof(HelmChart))]
+    public void Silos_AreNamedAfterTheirPod_AndAdvertiseThePodIp(string valueSet)
+    {
+        var container = HelmChart.Render(valueSet).Single("StatefulSet", "-silo").Containers.Single();
+        Assert.Equal("metadata.name", Manifest.Env(container, "POD_NAME").Text("valueFrom", "fieldRef", "fieldPath"));
+        Assert.Equal("status.podIP", Manifest.Env(container, "POD_IP").Text("valueFrom", "fieldRef", "fieldPath"));
+        Assert.Equal("$(POD_NAME)", Manifest.Env(container, "Orleans__Name").Text("value"));
+        Assert.Equal("$(POD_IP)", Manifest.Env(container, "Orleans__Endpoints__AdvertisedIPAddress").Text("value"));
+        // Kubernetes expands $(VAR) only for variables defined earlier in the list.
+        var names = container.Items("env").Select(e => e.Text("name")).ToList();
+        Assert.True(names.IndexOf("POD_NAME") < names.IndexOf("Orleans__Name") && names.IndexOf("POD_IP") < names.IndexOf("Orleans__Endpoints__AdvertisedIPAddress"));
+    }
+
+    [Theory]
+    [MemberData(nameof(HelmChart.ValueSetNames), MemberType = typeof(HelmChart))]
+    public void ApiAndSilos_JoinTheSameOrleansClusterThroughTheSameRedis_TheApiAsAClient(string valueSet)
+    {
+        var chart = HelmChart.Render(valueSet);
+        var silo = chart.Single("ConfigMap", "-silo").Root.Strings("data");
+        var api = chart.Single("ConfigMap", "-api").Root.Strings("data");
+        foreach (var key in (string[])["Orleans__ClusterId", "Orleans__ServiceId", "Redis__Endpoint", "Redis__Database"])
+        {
+            Assert.False(string.IsNullOrEmpty(silo[key]), key);
+            Assert.Equal(silo[key], api[key]);
+        }
+        Assert.Equal("Redis", api["Cluster__Mode"]);
+        Assert.Equal("Redis", silo["Storage__Provider"]);
+        Assert.True(TimeSpan.Parse(silo["Storage__TimeToLive"]) > TimeSpan.Zero);
+        Assert.DoesNotContain(api.Keys, k => k.StartsWith("Orleans__Endpoints__", StringComparison.Ordinal) || k.StartsWith("Kestrel__", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void MembershipTimings_DefaultToTheSilosOwn_AndBindToClusterMembershipOptions()
+    {
+        var data = HelmChart.Render("default").Single("ConfigMap", "-silo").Root.Strings("data");
+        var fromChart = new ConfigurationBuilder().AddInMemoryCollection(
+            data.Where(p => p.Key.StartsWith("Orleans__Membership__", StringComparison.Ordinal))
+                .Select(p => new KeyValuePair<string, string?>(p.Key.Replace("__", ":", StringComparison.Ordinal), p.Value))).Build();
+        Assert.Equal(6, fromChart.GetSection(ClusterSettings.MembershipSection).GetChildren().Count());
+        var bound = new ClusterMembershipOptions();
+        fromChart.GetSection(ClusterSettings.MembershipSection).Bind(bound, o => o.ErrorOnUnknownConfiguration = true);
+        var expected = new ClusterMembershipOptions();
+        ClusterSettings.ApplyFastFailureDetection(expected);
+        Assert.Equal(
+            (expected.ProbeTimeout, expected.NumMissedProbesLimit, expected.NumVotesForDeathDeclaration, expected.TableRefreshTimeout, expected.IAmAliveTablePublishTimeout, expected.DeathVoteExpirationTimeout),
+            (bound.ProbeTimeout, bound.NumMissedProbesLimit, bound.NumVotesForDeathDeclaration, bound.TableRefreshTimeout, bound.IAmAliveTablePublishTimeout, bound.DeathVoteExpirationTimeout));
+
+        var production = HelmChart.Render("production").Single("ConfigMap", "-silo").Root.Strings("data");
+        Assert.Equal("2", production["Orleans__Membership__NumVotesForDeathDeclaration"]);
     }
 
     [Theory]
@@ -101,33 +151,43 @@ public sealed class ChartWiringTests
 
     [Theory]
     [MemberData(nameof(HelmChart.ValueSetNames), MemberType = typeof(HelmChart))]
-    public void SiloInternalPort_IsReachableOnlyFromApiPods(string valueSet)
+    public void SiloAndGatewayPorts_AreReachableOnlyFromApiAndSiloPods_AndHttpFromTheCluster(string valueSet)
     {
         var chart = HelmChart.Render(valueSet);
         var silo = chart.Single("StatefulSet", "-silo");
         var api = chart.Single("Deployment", "-api");
-        int internalPort = silo.ContainerPort("internal")!.Value;
-        var rules = chart.OfKind("NetworkPolicy")
+        var siloRules = chart.OfKind("NetworkPolicy")
             .Where(p => p.Root.Strings("spec", "podSelector", "matchLabels").Selects(silo.PodLabels))
             .SelectMany(p => p.Root.Items("spec", "ingress"))
-            .Where(r => !r.Items("ports").Any() || r.Items("ports").Any(p => p.Int("port") == internalPort))
             .ToArray();
-        Assert.NotEmpty(rules);
-        foreach (var rule in rules)
+        foreach (var orleansPort in new[] { silo.ContainerPort("silo")!.Value, silo.ContainerPort("gateway")!.Value })
         {
-            var peers = rule.Items("from").ToArray();
-            Assert.NotEmpty(peers); // no "from" = everyone
-            foreach (var peer in peers)
+            var rules = siloRules.Where(r => !r.Items("ports").Any() || r.Items("ports").Any(p => p.Int("port") == orleansPort)).ToArray();
+            Assert.NotEmpty(rules);
+            var reached = new HashSet<string>();
+            foreach (var rule in rules)
             {
-                Assert.Null(peer.At("namespaceSelector"));
-                Assert.Null(peer.At("ipBlock"));
-                Assert.Equal(new[] { api }, chart.WorkloadsSelectedBy(peer.Strings("podSelector", "matchLabels")));
+                var peers = rule.Items("from").ToArray();
+                Assert.NotEmpty(peers); // no "from" = everyone
+                foreach (var peer in peers)
+                {
+                    Assert.Null(peer.At("namespaceSelector"));
+                    Assert.Null(peer.At("ipBlock"));
+                    var selected = chart.WorkloadsSelectedBy(peer.Strings("podSelector", "matchLabels"));
+                    Assert.All(selected, w => Assert.Contains(w, new[] { api, silo }));
+                    reached.UnionWith(selected.Select(w => w.Name));
+                }
             }
+            Assert.Equal(new[] { api.Name, silo.Name }.Order(), reached.Order());
         }
-        // Health and metrics stay reachable in the cluster (Prometheus).
-        int http = silo.ContainerPort("http")!.Value;
-        Assert.Contains(chart.OfKind("NetworkPolicy").SelectMany(p => p.Root.Items("spec", "ingress")),
-            r => r.Items("ports").Any(p => p.Int("port") == http) && r.Items("from").Any(f => f.At("namespaceSelector") is not null));
+        // Health and metrics stay reachable in the cluster (Prometheus, probes), on silos and API alike.
+        foreach (var workload in new[] { silo, api })
+        {
+            int http = workload.ContainerPort("http")!.Value;
+            Assert.Contains(chart.OfKind("NetworkPolicy").Where(p => p.Root.Strings("spec", "podSelector", "matchLabels").Selects(workload.PodLabels))
+                    .SelectMany(p => p.Root.Items("spec", "ingress")),
+                r => r.Items("ports").Any(p => p.Int("port") == http) && (!r.Items("from").Any() || r.Items("from").Any(f => f.At("namespaceSelector") is YamlMappingNode { Children.Count: 0 })));
+        }
     }
 
     [Fact]
@@ -150,13 +210,12 @@ public sealed class ChartWiringTests
     }
 
     [Fact]
-    public void Secret_IsGeneratedWhenNoKeyIsGiven_AndEveryProcessReadsTheSameOne()
+    public void Secret_HoldsAGeneratedRedisPassword_ThatRedisAndEveryProcessRead()
     {
         var chart = HelmChart.Render("default");
         var secret = chart.OfKind("Secret").Single();
         var data = secret.Root.Strings("data");
-        string key = Encoding.ASCII.GetString(Convert.FromBase64String(data["cluster-key"]));
-        Assert.True(key.Length >= 32 && key.All(c => c is > ' ' and < (char)127), $"generated cluster key '{key}'");
+        Assert.Equal(["redis-password"], data.Keys);
         Assert.True(Convert.FromBase64String(data["redis-password"]).Length >= 32);
 
         var dotnetContainers = chart.Workloads.Where(w => w.Kind != "StatefulSet" || !w.Name.EndsWith("-redis", StringComparison.Ordinal))
@@ -164,32 +223,49 @@ public sealed class ChartWiringTests
         Assert.Equal(2, dotnetContainers.Length);
         foreach (var container in dotnetContainers)
         {
-            foreach (var (variable, secretKey) in new[] { ("Cluster__Key", "cluster-key"), ("Redis__Password", "redis-password") })
-            {
-                var reference = Manifest.Env(container, variable).At("valueFrom", "secretKeyRef");
-                Assert.Equal(secret.Name, reference.Text("name"));
-                Assert.Equal(secretKey, reference.Text("key"));
-            }
+            var reference = Manifest.Env(container, "Redis__Password").At("valueFrom", "secretKeyRef");
+            Assert.Equal((secret.Name, "redis-password"), (reference.Text("name"), reference.Text("key")));
         }
         var redisPassword = Manifest.Env(chart.Single("StatefulSet", "-redis").Containers.Single(), "REDIS_PASSWORD").At("valueFrom", "secretKeyRef");
         Assert.Equal((secret.Name, "redis-password"), (redisPassword.Text("name"), redisPassword.Text("key")));
     }
 
-    [Fact]
-    public void Secret_TakesAGivenClusterKey()
+    [Theory]
+    [MemberData(nameof(HelmChart.ValueSetNames), MemberType = typeof(HelmChart))]
+    public void NothingOfTheOldRuntime_IsRendered_NoClusterKeyNoInternalPortNoAdvertisedUrl(string valueSet)
     {
-        var chart = HelmChart.RenderWith("--set", "secret.clusterKey=given-key-0123456789");
-        var data = chart.OfKind("Secret").Single().Root.Strings("data");
-        Assert.Equal("given-key-0123456789", Encoding.ASCII.GetString(Convert.FromBase64String(data["cluster-key"])));
+        var (exitCode, output) = HelmChart.Run(["template", "prod", HelmChart.ChartDirectory, .. HelmChart.ValueSets[valueSet]]);
+        Assert.Equal(0, exitCode);
+        foreach (var gone in (string[])["cluster-key", "Cluster__Key", "Kestrel__Endpoints__Internal", "Silo__AdvertisedUrl", "Silo__Id", "  Membership__", "appendonly no"])
+        {
+            Assert.DoesNotContain(gone, output);
+        }
+    }
+
+    [Fact]
+    public void ExternalRedis_TakesItsUserAndPassword_FromValuesAndTheSecret()
+    {
+        var chart = HelmChart.RenderWith("--set", "redis.enabled=false", "--set", "redis.external.endpoint=redis.example.com:6380",
+            "--set", "redis.external.user=prediction", "--set", "redis.external.password=s3cret", "--set", "redis.external.database=3");
+        var secret = chart.OfKind("Secret").Single();
+        Assert.Equal("s3cret", Encoding.ASCII.GetString(Convert.FromBase64String(secret.Root.Strings("data")["redis-password"])));
+        foreach (var config in new[] { chart.Single("ConfigMap", "-silo"), chart.Single("ConfigMap", "-api") })
+        {
+            var data = config.Root.Strings("data");
+            Assert.Equal(("redis.example.com:6380", "prediction", "3"), (data["Redis__Endpoint"], data["Redis__User"], data["Redis__Database"]));
+        }
+        Assert.All(chart.Workloads.SelectMany(w => w.Containers),
+            c => Assert.Equal(secret.Name, Manifest.Env(c, "Redis__Password").Text("valueFrom", "secretKeyRef", "name")));
     }
 
     [Fact]
     public void ExistingSecret_IsReferencedByEveryProcess_AndNoSecretIsRendered()
     {
         var chart = HelmChart.Render("production");
+        Assert.Empty(chart.OfKind("Secret"));
         foreach (var container in chart.Workloads.SelectMany(w => w.Containers))
         {
-            Assert.Equal("prediction-secrets", Manifest.Env(container, "Cluster__Key").Text("valueFrom", "secretKeyRef", "name"));
+            Assert.Equal("prediction-secrets", Manifest.Env(container, "Redis__Password").Text("valueFrom", "secretKeyRef", "name"));
         }
     }
 

@@ -5,10 +5,13 @@ namespace Tests.Helm;
 /// <summary>Every pod the chart runs: probes, resources, security context, graceful termination.</summary>
 public sealed class ChartWorkloadTests
 {
-    /// <summary>Silo: the leave write to Redis times out after 2 s (MembershipHeartbeat.LeaveWriteTimeout).</summary>
-    private const int LeaveWriteSeconds = 2;
+    /// <summary>
+    /// Silo: Orleans' graceful stop (grains deactivate, the silo leaves the member table) took 2.2-2.6 s here under
+    /// load; with queued batches to finish and the runtime to exit, a silo needs at least this much.
+    /// </summary>
+    private const int SiloStopSeconds = 15;
 
-    /// <summary>Room for calls in flight and queued batches to finish after the leave, and for the runtime to exit.</summary>
+    /// <summary>Room for calls in flight to finish after the API stops taking new ones.</summary>
     private const int DrainMarginSeconds = 10;
 
     [Theory]
@@ -78,19 +81,41 @@ public sealed class ChartWorkloadTests
 
     [Theory]
     [MemberData(nameof(HelmChart.ValueSetNames), MemberType = typeof(HelmChart))]
-    public void SiloTermination_OutlastsItsDrain(string valueSet)
+    public void SiloTermination_OutlastsItsGracefulStop(string valueSet)
     {
         var chart = HelmChart.Render(valueSet);
-        var data = chart.Single("ConfigMap", "-silo").Root.Strings("data");
-        int refreshSeconds = (int)Math.Ceiling(TimeSpan.Parse(data["Membership__RefreshInterval"]).TotalSeconds);
-        int shutdownSeconds = int.Parse(data["shutdownTimeoutSeconds"]);
+        int shutdownSeconds = int.Parse(chart.Single("ConfigMap", "-silo").Root.Strings("data")["shutdownTimeoutSeconds"]);
         int grace = chart.Single("StatefulSet", "-silo").PodSpec.Int("terminationGracePeriodSeconds")!.Value;
 
-        // The host's stop budget covers the leave, two refresh intervals of serving, and the drain after them...
-        Assert.True(shutdownSeconds >= LeaveWriteSeconds + 2 * refreshSeconds + DrainMarginSeconds,
-            $"shutdownTimeoutSeconds {shutdownSeconds} < leave {LeaveWriteSeconds} + 2 x refresh {refreshSeconds} + drain {DrainMarginSeconds}");
+        // The host's stop budget covers Orleans' graceful stop...
+        Assert.True(shutdownSeconds >= SiloStopSeconds, $"shutdownTimeoutSeconds {shutdownSeconds} < {SiloStopSeconds}");
         // ...and Kubernetes waits for the host to use all of it before SIGKILL.
         Assert.True(grace > shutdownSeconds, $"terminationGracePeriodSeconds {grace} <= shutdownTimeoutSeconds {shutdownSeconds}");
+    }
+
+    [Theory]
+    [MemberData(nameof(HelmChart.ValueSetNames), MemberType = typeof(HelmChart))]
+    public void SiloProbes_LivenessOnLive_ReadinessAndStartupOnReady(string valueSet)
+    {
+        var silo = HelmChart.Render(valueSet).Single("StatefulSet", "-silo").Containers.Single();
+        Assert.Equal("/health/live", silo.Text("livenessProbe", "httpGet", "path"));
+        Assert.Equal("/health/ready", silo.Text("readinessProbe", "httpGet", "path"));
+        Assert.Equal("/health/ready", silo.Text("startupProbe", "httpGet", "path"));
+        Assert.All((string[])["livenessProbe", "readinessProbe", "startupProbe"], probe => Assert.Equal("http", silo.Text(probe, "httpGet", "port")));
+    }
+
+    [Fact]
+    public void InChartRedis_IsDurable_AppendOnlyOnItsVolume_EvictingOnlyKeysWithATtl()
+    {
+        var redis = HelmChart.Render("default").Single("StatefulSet", "-redis");
+        var container = redis.Containers.Single();
+        string command = string.Join(' ', container.Items("args").Select(a => ((YamlScalarNode)a).Value));
+        Assert.Contains("--appendonly yes", command);
+        Assert.Contains("--maxmemory-policy volatile-lru", command);
+        Assert.Contains("--dir /data", command);
+        var claim = redis.Root.Items("spec", "volumeClaimTemplates").Single();
+        Assert.Contains(container.Items("volumeMounts"), m => m.Text("mountPath") == "/data" && m.Text("name") == claim.Text("metadata", "name"));
+        Assert.False(string.IsNullOrEmpty(claim.Text("spec", "resources", "requests", "storage")));
     }
 
     [Theory]

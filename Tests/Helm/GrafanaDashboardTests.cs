@@ -65,7 +65,7 @@ public sealed partial class GrafanaDashboardTests
     }
 
     [Fact]
-    public void Panels_CoverThroughputLatencyPercentilesHitRatioBatchingQueueResourcesErrorsAndRedis()
+    public void Panels_CoverThroughputLatencyPercentilesHitRatioBatchingQueueResourcesErrorsAndActivations()
     {
         using var dashboard = RenderedDashboard(out _);
         var queries = Queries(dashboard).ToArray();
@@ -77,7 +77,7 @@ public sealed partial class GrafanaDashboardTests
         Assert.Contains(queries, q => q.Contains("sum by (tier) (rate(predictions_total", StringComparison.Ordinal));
         Assert.Contains(queries, q => q.Contains("status=~\"5..\"", StringComparison.Ordinal));
         foreach (var metric in (string[])["inference_batch_size_bucket", "inference_queue_depth", "inference_rejected_total", "api_rejected_requests_total",
-                     "process_cpu_seconds_total", "process_resident_memory_bytes", "redis_errors_total", "redis_command_duration_seconds_bucket"])
+                     "process_cpu_seconds_total", "process_resident_memory_bytes", "orleans_grains"])
         {
             Assert.Contains(queries, q => q.Contains(metric, StringComparison.Ordinal));
         }
@@ -95,6 +95,16 @@ public sealed partial class GrafanaDashboardTests
         }
         string text = File.ReadAllText(guide);
         Assert.All(ExportedMetrics.Names, name => Assert.Contains(name, text));
+    }
+
+    [Fact]
+    public void NoQuery_NamesAMetricThatNoLongerExists()
+    {
+        using var dashboard = RenderedDashboard(out _);
+        foreach (var gone in (string[])["redis_", "routing_", "membership_size", "{activations", "(activations"])
+        {
+            Assert.DoesNotContain(Queries(dashboard), q => q.Contains(gone, StringComparison.Ordinal));
+        }
     }
 
     /// <summary>A series selector in PromQL: a metric name directly followed by its label matchers.</summary>

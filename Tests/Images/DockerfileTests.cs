@@ -72,11 +72,16 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
-    public void SiloTarget_ExposesTheKestrelEndpointsOfItsSettings()
+    public void SiloTarget_ExposesTheKestrelEndpointsAndOrleansPortsOfItsSettings()
     {
         using var settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "Silo", "appsettings.json")));
         var endpoints = settings.RootElement.GetProperty("Kestrel").GetProperty("Endpoints");
-        var ports = endpoints.EnumerateObject().Select(e => new Uri(e.Value.GetProperty("Url").GetString()!).Port).Order().ToArray();
+        var orleans = settings.RootElement.GetProperty("Orleans").GetProperty("Endpoints");
+        var ports = endpoints.EnumerateObject().Select(e => new Uri(e.Value.GetProperty("Url").GetString()!).Port)
+            .Append(orleans.GetProperty("SiloPort").GetInt32())
+            .Append(orleans.GetProperty("GatewayPort").GetInt32())
+            .Order().ToArray();
+        Assert.Equal([8080, 11111, 30000], ports);
         var exposed = s_dockerfile.Stage("silo").All("EXPOSE").SelectMany(e => e.Arguments.Split(' ')).Select(int.Parse).Order().ToArray();
         Assert.Equal(ports, exposed);
     }

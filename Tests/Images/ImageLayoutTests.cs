@@ -15,7 +15,6 @@ namespace Tests.Images;
 public sealed class ImageLayoutTests(ImageLayoutFixture layouts) : IClassFixture<ImageLayoutFixture>
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
-    private const string ClusterKey = "image-layout-key";
 
     /// <summary>Where publish puts the Microsoft.ML.OnnxRuntime package's native library for this machine's architecture.</summary>
     private static string OnnxRuntimeLibrary(ImageLayout layout) => Path.Combine(layout.WorkingDirectory, "runtimes",
@@ -42,23 +41,26 @@ public sealed class ImageLayoutTests(ImageLayoutFixture layouts) : IClassFixture
     public async Task SiloAndClusterApi_StartedFromTheImageLayout_AnswerAPredictionAndTheirHealthChecksPass()
     {
         await using var redis = await RedisServer.StartAsync();
-        string clusterName = "image-" + Guid.NewGuid().ToString("N")[..8];
-        int siloHttp = FreePort.Reserve(), siloInternal = FreePort.Reserve(), apiPort = FreePort.Reserve();
+        string clusterId = "image-" + Guid.NewGuid().ToString("N")[..8];
+        int siloHttp = FreePort.Reserve(), siloPort = FreePort.Reserve(), gatewayPort = FreePort.Reserve(), apiPort = FreePort.Reserve();
 
-        // What the chart's ConfigMap and pod spec add to the image's environment, on loopback ports.
+        // What the chart's ConfigMaps and pod spec add to the image's environment, on loopback ports.
         var siloEnvironment = layouts.Silo.Environment();
         siloEnvironment["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{siloHttp}";
-        siloEnvironment["Kestrel__Endpoints__Internal__Url"] = $"http://127.0.0.1:{siloInternal}";
-        siloEnvironment["Silo__Id"] = "silo-0";
-        siloEnvironment["Membership__ClusterName"] = clusterName;
+        siloEnvironment["Orleans__Name"] = "silo-0";
+        siloEnvironment["Orleans__ClusterId"] = clusterId;
+        siloEnvironment["Orleans__ServiceId"] = clusterId;
+        siloEnvironment["Orleans__Endpoints__SiloPort"] = siloPort.ToString();
+        siloEnvironment["Orleans__Endpoints__GatewayPort"] = gatewayPort.ToString();
+        siloEnvironment["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1";
+        siloEnvironment["Storage__Provider"] = "Redis";
         siloEnvironment["Redis__Endpoint"] = redis.Endpoint;
-        siloEnvironment["Cluster__Key"] = ClusterKey;
         var apiEnvironment = layouts.Api.Environment();
         apiEnvironment["ASPNETCORE_HTTP_PORTS"] = apiPort.ToString();
-        apiEnvironment["Membership__Provider"] = "Redis";
-        apiEnvironment["Membership__ClusterName"] = clusterName;
+        apiEnvironment["Cluster__Mode"] = "Redis";
+        apiEnvironment["Orleans__ClusterId"] = clusterId;
+        apiEnvironment["Orleans__ServiceId"] = clusterId;
         apiEnvironment["Redis__Endpoint"] = redis.Endpoint;
-        apiEnvironment["Cluster__Key"] = ClusterKey;
 
         var siloFiles = layouts.Silo.Snapshot();
         var apiFiles = layouts.Api.Snapshot();
@@ -78,6 +80,12 @@ public sealed class ImageLayoutTests(ImageLayoutFixture layouts) : IClassFixture
         Assert.Equal(2, predictions.GetArrayLength());
         Assert.Equal("POSITIVE", Top(predictions[0]));
         Assert.Equal("NEGATIVE", Top(predictions[1]));
+        // Answered by the silo process through Orleans (the API in cluster mode loads no model), and stored in Redis.
+        using (var metrics = await new HttpClient().GetAsync($"http://127.0.0.1:{siloHttp}/metrics"))
+        {
+            Assert.Contains("predictions_total{tier=\"inference\"} 2", await metrics.Content.ReadAsStringAsync());
+        }
+        Assert.Contains(clusterId, await redis.CliAsync("--scan"));
 
         Assert.Equal(0, await RunHealthCheckAsync(layouts.Silo, siloHttp));
         Assert.Equal(0, await RunHealthCheckAsync(layouts.Api, apiPort));

@@ -70,9 +70,14 @@ app.kubernetes.io/component: {{ .component }}
 {{- if or .Values.redis.enabled .Values.redis.external.password .Values.secret.existingSecret }}true{{ end }}
 {{- end }}
 
+{{/* Whether the chart renders a Secret: no existing one is named, and there is a Redis password to keep. */}}
+{{- define "pc.rendersSecret" -}}
+{{- if and (not .Values.secret.existingSecret) (or .Values.redis.enabled .Values.redis.external.password) }}true{{ end }}
+{{- end }}
+
 {{/*
 A Secret value, base64: the given one; else the one already in the cluster (lookup, so upgrades keep a
-generated value); else a new random one. Call with (dict "ctx" $ "key" "cluster-key" "given" "...").
+generated value); else a new random one. Call with (dict "ctx" $ "key" "redis-password" "given" "...").
 */}}
 {{- define "pc.secretValue" -}}
 {{- $existing := lookup "v1" "Secret" .ctx.Release.Namespace (include "pc.fullname" .ctx) }}
@@ -85,13 +90,19 @@ generated value); else a new random one. Call with (dict "ctx" $ "key" "cluster-
 {{- end }}
 {{- end }}
 
-{{/* Environment every .NET container shares: the cluster key and the Redis password from the Secret. */}}
+{{/* Settings silos and the API share: the Orleans cluster they form and the Redis that holds its member table. */}}
+{{- define "pc.orleansSettings" -}}
+Orleans__ClusterId: {{ .Values.orleans.clusterId | quote }}
+Orleans__ServiceId: {{ .Values.orleans.serviceId | quote }}
+Redis__Endpoint: {{ include "pc.redisEndpoint" . | quote }}
+Redis__Database: {{ ternary 0 .Values.redis.external.database .Values.redis.enabled | quote }}
+{{- if and (not .Values.redis.enabled) .Values.redis.external.user }}
+Redis__User: {{ .Values.redis.external.user | quote }}
+{{- end }}
+{{- end }}
+
+{{/* Environment every .NET container takes from the Secret: the Redis password, when Redis has one. */}}
 {{- define "pc.secretEnv" -}}
-- name: Cluster__Key
-  valueFrom:
-    secretKeyRef:
-      name: {{ include "pc.secretName" . }}
-      key: cluster-key
 {{- if include "pc.redisAuth" . }}
 - name: Redis__Password
   valueFrom:

@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Http.Json;
+using Tests.Infrastructure;
+
+namespace Tests.Metrics;
+
+/// <summary>503 answers are counted by reason: an inference queue full, or no silo to answer.</summary>
+[Collection(LocalClusterCollection.Name)]
+public sealed class RejectedRequestMetricsTests
+{
+    [Fact]
+    public async Task A_full_inference_queue_counts_as_queue_full()
+    {
+        await using var factory = EmbeddedApiFactory.With(new Dictionary<string, string?>
+        {
+            ["Inference:QueueCapacity"] = "1",
+            ["Inference:MaxBatchSize"] = "1",
+        });
+        var client = factory.CreateClient();
+        var texts = Enumerable.Range(0, 128).Select(i => $"rejected text {i} {Guid.NewGuid()}").ToArray();
+
+        using var response = await client.PostAsJsonAsync("/predict", new { text = texts });
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+
+        var rejected = await RejectedAsync(client);
+        Assert.Equal(1, rejected.Value("api_rejected_requests_total", ("reason", "queue_full")));
+        Assert.Equal(0, rejected.Value("api_rejected_requests_total", ("reason", "cluster_unavailable")));
+    }
+
+    [Fact]
+    public async Task A_full_inference_queue_on_a_silo_counts_as_queue_full_on_the_cluster_api()
+    {
+        await using var cluster = await LocalCluster.StartAsync(silos: 1, siloSettings: new Dictionary<string, string?>
+        {
+            ["Inference:QueueCapacity"] = "1",
+            ["Inference:MaxBatchSize"] = "1",
+        });
+        var texts = Enumerable.Range(0, 128).Select(i => $"rejected cluster text {i} {Guid.NewGuid()}").ToArray();
+
+        using var response = await cluster.Client.PostAsJsonAsync("predict", new { text = texts });
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+
+        var rejected = await RejectedAsync(cluster.Client);
+        Assert.Equal(1, rejected.Value("api_rejected_requests_total", ("reason", "queue_full")));
+        Assert.Equal(0, rejected.Value("api_rejected_requests_total", ("reason", "cluster_unavailable")));
+    }
+
+    [Fact]
+    public async Task No_live_silo_counts_as_cluster_unavailable()
+    {
+        await using var cluster = await LocalCluster.StartAsync(silos: 1, apiSettings: new Dictionary<string, string?>
+        {
+            // Retries give up sooner than the production 30 s.
+            ["Routing:Deadline"] = "00:00:03",
+            ["Routing:AttemptTimeout"] = "00:00:01",
+        });
+        await cluster.Silos[0].StopAsync();
+
+        using var response = await cluster.Client.PostAsJsonAsync("predict", new { text = new[] { "nobody to answer " + Guid.NewGuid() } });
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+
+        var rejected = await RejectedAsync(cluster.Client);
+        Assert.Equal(1, rejected.Value("api_rejected_requests_total", ("reason", "cluster_unavailable")));
+        Assert.Equal(0, rejected.Value("api_rejected_requests_total", ("reason", "queue_full")));
+    }
+
+    private static async Task<ParsedFamily> RejectedAsync(HttpClient client)
+    {
+        var families = await PrometheusReference.ParseAsync(await client.GetStringAsync("metrics"));
+        return families.Single(f => f.Name == "api_rejected_requests");
+    }
+}
