@@ -1,6 +1,7 @@
 using Grains.Hosting;
 using Grains.Interfaces;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -96,12 +97,20 @@ public sealed class FailoverTests(ITestOutputHelper output)
         await cluster.Router.PredictAsync([keyBefore], CancellationToken.None);
 
         await redis.StopAsync();
+        var outage = System.Diagnostics.Stopwatch.StartNew();
         await WaitUntil.TrueAsync(() => storage.All(s => s.IsFailing), TimeSpan.FromSeconds(30), "every silo to see storage failing");
+        Assert.Equal([HealthStatus.Degraded, HealthStatus.Degraded], await ReadinessAsync(cluster));
         await load.WaitForMoreAsync(100, TimeSpan.FromSeconds(60)); // served from memory and inference meanwhile
-        await Task.Delay(TimeSpan.FromSeconds(3)); // an outage of several seconds under load
+        var rest = TimeSpan.FromSeconds(10) - outage.Elapsed;
+        if (rest > TimeSpan.Zero)
+        {
+            await Task.Delay(rest); // Redis stays away for ten seconds under load
+        }
         await redis.RestartAsync();
+        var away = outage.Elapsed;
 
         await WaitUntil.TrueAsync(() => storage.All(s => !s.IsFailing), TimeSpan.FromSeconds(60), "every silo to see storage working again");
+        Assert.Equal([HealthStatus.Healthy, HealthStatus.Healthy], await ReadinessAsync(cluster));
         await load.WaitForMoreAsync(100, TimeSpan.FromSeconds(60));
         await load.StopAsync();
         Assert.True(load.Failures.Count == 0, string.Join("\n", load.Failures.Take(10)));
@@ -112,7 +121,19 @@ public sealed class FailoverTests(ITestOutputHelper output)
         long keysBefore = long.Parse(await redis.CliAsync("DBSIZE"), System.Globalization.CultureInfo.InvariantCulture);
         await cluster.Router.PredictAsync([keyAfter], CancellationToken.None);
         Assert.Equal(keysBefore + 1, long.Parse(await redis.CliAsync("DBSIZE"), System.Globalization.CultureInfo.InvariantCulture));
-        output.WriteLine($"answered {load.Answered}, slowest {load.Slowest.TotalMilliseconds:F0} ms");
+        output.WriteLine($"Redis away {away.TotalSeconds:F1} s; answered {load.Answered}, slowest {load.Slowest.TotalMilliseconds:F0} ms");
         Directory.Delete(data, recursive: true);
+    }
+
+    /// <summary>Each live silo's <c>/health/ready</c> verdict (the checks tagged ready).</summary>
+    private static async Task<HealthStatus[]> ReadinessAsync(PredictionTestCluster cluster)
+    {
+        var verdicts = new List<HealthStatus>();
+        foreach (var silo in cluster.Cluster.GetActiveSilos())
+        {
+            var report = await cluster.ServicesOf(silo).GetRequiredService<HealthCheckService>().CheckHealthAsync(check => check.Tags.Contains(HealthTags.Ready));
+            verdicts.Add(report.Status);
+        }
+        return [.. verdicts];
     }
 }
