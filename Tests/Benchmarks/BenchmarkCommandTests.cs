@@ -14,7 +14,7 @@ public sealed class BenchmarkCommandTests
     public void Engine_TinyGrid_PrintsATableAndAParsableSummary()
     {
         var (exitCode, output, error) = Run(
-            "engine", "--model", RepositoryPaths.DefaultModel, "--batches", "1,4", "--lengths", "8,16",
+            "engine", "--model", RepositoryPaths.LexiconModel, "--batches", "1,4", "--lengths", "8,16",
             "--iterations", "5", "--warmup", "1", "--warmup-seconds", "0", "--json");
 
         Assert.True(exitCode == 0, error);
@@ -42,7 +42,7 @@ public sealed class BenchmarkCommandTests
     public void EngineSst2_FewSentences_ReportsEveryStrategy()
     {
         var (exitCode, output, error) = Run(
-            "engine-sst2", "--model", RepositoryPaths.DefaultModel, "--data", RepositoryPaths.Sst2Dev, "--limit", "40",
+            "engine-sst2", "--model", RepositoryPaths.LexiconModel, "--data", RepositoryPaths.Sst2Dev, "--limit", "40",
             "--batch-size", "8", "--strategies", "arrival,bucketed,single", "--repeats", "1", "--warmup", "1", "--json");
 
         Assert.True(exitCode == 0, error);
@@ -61,7 +61,7 @@ public sealed class BenchmarkCommandTests
     public void EngineSst2_TwoWorkers_RunsEveryBatchOnce()
     {
         var (exitCode, output, error) = Run(
-            "engine-sst2", "--model", RepositoryPaths.DefaultModel, "--data", RepositoryPaths.Sst2Dev, "--limit", "40",
+            "engine-sst2", "--model", RepositoryPaths.LexiconModel, "--data", RepositoryPaths.Sst2Dev, "--limit", "40",
             "--batch-size", "4", "--strategies", "bucketed", "--workers", "2", "--threads", "1", "--repeats", "1", "--warmup", "1", "--json");
 
         Assert.True(exitCode == 0, error);
@@ -77,7 +77,7 @@ public sealed class BenchmarkCommandTests
     public void EngineGrain_ShortRun_CountsSentencesBatchesAndPadding()
     {
         var (exitCode, output, error) = Run(
-            "engine-grain", "--model", RepositoryPaths.DefaultModel, "--callers", "16", "--seconds", "1", "--warmup-seconds", "0.2", "--spinning", "off", "--json");
+            "engine-grain", "--model", RepositoryPaths.LexiconModel, "--callers", "16", "--seconds", "1", "--warmup-seconds", "0.2", "--spinning", "off", "--json");
 
         Assert.True(exitCode == 0, error);
         using var summary = ParseSummary(output);

