@@ -90,33 +90,62 @@ public sealed class BenchmarkCommandTests
         Assert.InRange(root.GetProperty("sentencesPerSecond").GetDouble(), texts / 2.0, texts * 2.0);
     }
 
-    [Fact]
-    public void Memory_SmallRun_ReportsBytesPerPredictionAndRssSamples()
+    [Theory]
+    [InlineData("engine", "--batchez", "1")]
+    [InlineData("engine", "--iterations", "3", "--seconds", "1")]
+    [InlineData("engine", "--batches", "1,x")]
+    [InlineData("engine", "--graph-optimization", "Fast")]
+    [InlineData("engine", "--graph-optimization", "1")]
+    [InlineData("engine", "--json", "yes")]
+    [InlineData("engine", "--warmup")]
+    [InlineData("engine-sst2", "--strategies", "random")]
+    [InlineData("engine-grain", "--spinning", "maybe")]
+    [InlineData("compare")]
+    [InlineData("bench")]
+    [InlineData]
+    public void BadCommandLine_ExitsWith2AndTheCommandsHelp(params string[] args)
     {
-        var (exitCode, output, error) = Run("memory", "--keys", "20000", "--stream", "50000", "--json");
+        var (exitCode, output, error) = Run(args);
 
-        Assert.True(exitCode == 0, error);
-        using var summary = ParseSummary(output);
-        var root = summary.RootElement;
-        // A cached prediction costs at least its 32-byte key and its 2 scores.
-        Assert.InRange(root.GetProperty("heapBytesPerPrediction").GetDouble(), 40, 1000);
-        Assert.Equal(10, root.GetProperty("rssMegabytes").GetArrayLength());
+        Assert.Equal(BenchmarkCli.BadUsage, exitCode);
+        Assert.StartsWith("error: ", error);
+        Assert.Contains("Usage:", error);
+        Assert.Equal("", output);
     }
 
     [Theory]
-    [InlineData("memory", "--keys", "0")]
-    [InlineData("engine", "--batchez", "1")]
-    [InlineData("engine", "--iterations", "3", "--seconds", "1")]
-    [InlineData("engine", "--graph-optimization", "Fast")]
-    [InlineData("engine-sst2", "--strategies", "random")]
-    [InlineData("engine-grain", "--spinning", "maybe")]
-    [InlineData("bench")]
-    public void BadCommandLine_ExitsWithUsage(params string[] args)
+    [InlineData("--batches", "engine")]
+    [InlineData("--callers", "engine-grain")]
+    public void BadValue_MessageNamesTheOptionAndHelpIsTheCommands(string option, string command)
     {
-        var (exitCode, _, error) = Run(args);
+        var (_, _, error) = Run(command, option, "-1");
 
-        Assert.Equal(2, exitCode);
-        Assert.Contains("usage:", error);
+        Assert.Contains($"{option} must be", error);
+        // The help of the command, not the root's (the tool's name is the test host's here).
+        Assert.Contains($" {command} [options]", error);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("engine", "--help")]
+    [InlineData("engine-grain", "-h")]
+    public void Help_ExitsWith0AndDescribesTheOptions(params string[] args)
+    {
+        var (exitCode, output, error) = Run(args);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("", error);
+        Assert.Contains("Usage:", output);
+        Assert.Contains(args.Length == 1 ? "engine-sst2" : "--json", output);
+    }
+
+    [Fact]
+    public void MissingModel_ExitsWith1AndOneLine()
+    {
+        var (exitCode, _, error) = Run("engine", "--model", "/nonexistent/model", "--iterations", "1");
+
+        Assert.Equal(BenchmarkCli.Failed, exitCode);
+        Assert.DoesNotContain("Usage:", error);
     }
 
     private static (int ExitCode, string Output, string Error) Run(params string[] args)
