@@ -90,7 +90,30 @@ public sealed class BenchmarkCommandTests
         Assert.InRange(root.GetProperty("sentencesPerSecond").GetDouble(), texts / 2.0, texts * 2.0);
     }
 
+    [Fact]
+    public void Memory_SmallRun_ReportsBytesPerActivationAndRssSamples()
+    {
+        var (exitCode, output, error) = Run(
+            "memory", "--model", RepositoryPaths.DefaultModel, "--keys", "2000", "--stream", "3000", "--collection-age", "1", "--collection-quantum", "0.5", "--json");
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("bytes/prediction of GC heap", output);
+        using var summary = ParseSummary(output);
+        var root = summary.RootElement;
+        Assert.Equal("memory", root.GetProperty("command").GetString());
+        Assert.Equal(2000, root.GetProperty("keys").GetInt32());
+        Assert.Equal(2, root.GetProperty("labels").GetInt32());
+        // The whole test process's heap is measured, other tests run alongside: only a sanity bound on the figure.
+        Assert.True(root.GetProperty("heapBytesPerPrediction").ValueKind == JsonValueKind.Number);
+        Assert.Equal(10, root.GetProperty("rssMegabytes").GetArrayLength());
+        var activations = root.GetProperty("activations").EnumerateArray().Select(a => a.GetInt32()).ToArray();
+        Assert.Equal(10, activations.Length);
+        Assert.All(activations, count => Assert.True(count > 0));
+    }
+
     [Theory]
+    [InlineData("memory", "--keys", "0")]
+    [InlineData("memory", "--memory-limit-percent", "101")]
     [InlineData("engine", "--batchez", "1")]
     [InlineData("engine", "--iterations", "3", "--seconds", "1")]
     [InlineData("engine", "--batches", "1,x")]
@@ -115,6 +138,7 @@ public sealed class BenchmarkCommandTests
 
     [Theory]
     [InlineData("--batches", "engine")]
+    [InlineData("--keys", "memory")]
     [InlineData("--callers", "engine-grain")]
     public void BadValue_MessageNamesTheOptionAndHelpIsTheCommands(string option, string command)
     {
@@ -127,7 +151,7 @@ public sealed class BenchmarkCommandTests
 
     [Theory]
     [InlineData("--help")]
-    [InlineData("engine", "--help")]
+    [InlineData("memory", "--help")]
     [InlineData("engine-grain", "-h")]
     public void Help_ExitsWith0AndDescribesTheOptions(params string[] args)
     {
@@ -136,7 +160,7 @@ public sealed class BenchmarkCommandTests
         Assert.Equal(0, exitCode);
         Assert.Equal("", error);
         Assert.Contains("Usage:", output);
-        Assert.Contains(args.Length == 1 ? "engine-sst2" : "--json", output);
+        Assert.Contains(args.Length == 1 ? "memory" : "--json", output);
     }
 
     [Fact]

@@ -15,12 +15,13 @@ internal static class BenchmarkCli
     public const int BadUsage = 2;
     public const int Failed = 1;
 
-    public static RootCommand CreateRootCommand() => new("Benchmarks of the prediction service's engine (see tools/Benchmarks/README.md)")
+    public static RootCommand CreateRootCommand() => new("Benchmarks of the prediction service's engine and memory (see tools/Benchmarks/README.md)")
     {
         EngineCommand.Create(),
         Sst2Command.Create(),
         GrainCommand.Create(),
         CompareCommand.Create(),
+        MemoryCommand.Create(),
     };
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
