@@ -58,6 +58,18 @@ public sealed class BenchmarkCommandTests
     }
 
     [Fact]
+    public void EngineSst2_NoListsGiven_RunsTheDefaultStrategies()
+    {
+        var (exitCode, output, error) = Run(
+            "engine-sst2", "--model", RepositoryPaths.DefaultModel, "--data", RepositoryPaths.Sst2Dev, "--limit", "16", "--repeats", "1", "--warmup", "1", "--json");
+
+        Assert.True(exitCode == 0, error);
+        using var summary = ParseSummary(output);
+        var strategies = summary.RootElement.GetProperty("strategies").EnumerateArray().Select(s => s.GetProperty("strategy").GetString()!).ToArray();
+        Assert.Equal(["arrival", "bucketed"], strategies);
+    }
+
+    [Fact]
     public void EngineSst2_TwoWorkers_RunsEveryBatchOnce()
     {
         var (exitCode, output, error) = Run(

@@ -99,6 +99,12 @@ internal static class CliOptions
     };
 
     /// <summary>
+    /// The list given, or <paramref name="fallback"/>. A list option not given reads as empty, not null
+    /// (System.CommandLine's default for collections), and a list given empty is a parse error.
+    /// </summary>
+    public static T[] ListOr<T>(T[]? given, T[] fallback) => given is { Length: > 0 } ? given : fallback;
+
+    /// <summary>
     /// One of an enum's names, case-insensitive; null when not given. Numbers are refused: they would parse as any
     /// integer, named or not.
     /// </summary>

@@ -50,8 +50,8 @@ internal static class EngineCommand
         });
         command.SetAction(parse => Run(
             parse.InvocationConfiguration.Output,
-            parse.GetValue(batchesOption) ?? DefaultBatches,
-            parse.GetValue(lengthsOption) ?? DefaultLengths,
+            CliOptions.ListOr(parse.GetValue(batchesOption), DefaultBatches),
+            CliOptions.ListOr(parse.GetValue(lengthsOption), DefaultLengths),
             parse.GetValue(iterationsOption),
             parse.GetValue(secondsOption),
             parse.GetValue(minimumRunsOption),

@@ -23,7 +23,7 @@ internal static class Sst2Command
         {
             Description = "batching strategies to run, comma-separated [default: arrival,bucketed]",
             HelpName = "arrival,bucketed,single",
-            CustomParser = result => ParseStrategies(result.Tokens.Single().Value, result.AddError),
+            CustomParser = result => result.Tokens.Count == 0 ? null : ParseStrategies(result.Tokens[0].Value, result.AddError),
         };
         var repeatsOption = CliOptions.Int("--repeats", "timed passes per strategy", DefaultRepeats);
         var warmupOption = CliOptions.Int("--warmup", "untimed batches first", DefaultWarmupBatches, minimum: 0);
@@ -46,7 +46,7 @@ internal static class Sst2Command
             return Run(
                 parse.InvocationConfiguration.Output,
                 RepositoryFiles.Resolve(parse.GetRequiredValue(dataOption)),
-                parse.GetValue(strategiesOption) ?? DefaultStrategies,
+                CliOptions.ListOr(parse.GetValue(strategiesOption), DefaultStrategies),
                 parse.GetValue(repeatsOption),
                 parse.GetValue(warmupOption),
                 parse.GetValue(limitOption),
