@@ -4,7 +4,7 @@
 #   scripts/cluster.sh cluster [API args...]   Redis + silo-1 + silo-2 + the API on 127.0.0.1:8000 until Ctrl+C
 #   scripts/cluster.sh silo ID [silo args...]  one more silo (ID like silo-3) joining the running cluster
 # Ports: Redis 6380 (CLUSTER_REDIS_PORT); silo-N: silo-to-silo 11110+N, gateway 30000+N, health and metrics on
-# http://127.0.0.1:(8100+N). Redis is durable (AOF in .deps/cluster/redis, or CLUSTER_STATE_DIR/redis): Orleans'
+# http://127.0.0.1:(8100+N), each plus CLUSTER_PORT_OFFSET (default 0; a second cluster on the same machine). Redis is durable (AOF in .deps/cluster/redis, or CLUSTER_STATE_DIR/redis): Orleans'
 # Redis member table does not come back when Redis loses its data.
 # Ctrl+C or SIGTERM stops the API, then the silos (gracefully: they leave the cluster), then Redis: a silo whose
 # Redis is gone hangs in shutdown.
@@ -22,6 +22,7 @@ state="${CLUSTER_STATE_DIR:-$root/.deps/cluster}"
 redis_port="${CLUSTER_REDIS_PORT:-6380}"
 export Redis__Endpoint="${Redis__Endpoint:-127.0.0.1:$redis_port}"
 export Model__Path="${Model__Path:-$root/models/default}"
+offset="${CLUSTER_PORT_OFFSET:-0}"
 # How long a process may take to stop gracefully before it is killed.
 stop_seconds="${CLUSTER_STOP_SECONDS:-30}"
 
@@ -46,10 +47,10 @@ start_silo() {
   local n="${id##*-}"
   [[ "$n" =~ ^[0-9]+$ ]] || { echo "silo name must end in a number (silo-3), got '$id'" >&2; exit 2; }
   Orleans__Name="$id" \
-  Orleans__Endpoints__SiloPort=$((11110 + n)) \
-  Orleans__Endpoints__GatewayPort=$((30000 + n)) \
+  Orleans__Endpoints__SiloPort=$((11110 + offset + n)) \
+  Orleans__Endpoints__GatewayPort=$((30000 + offset + n)) \
   Orleans__Endpoints__AdvertisedIPAddress=127.0.0.1 \
-  Kestrel__Endpoints__Http__Url="http://127.0.0.1:$((8100 + n))" \
+  Kestrel__Endpoints__Http__Url="http://127.0.0.1:$((8100 + offset + n))" \
     spawn "$id" "$root/Silo/bin/Release/net10.0" dotnet Silo.dll "$@"
   silo_pids+=($!)
 }
