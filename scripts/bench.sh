@@ -1,21 +1,43 @@
 #!/usr/bin/env bash
 # Every benchmark in one run on this machine, so ratios compare figures measured side by side:
-# the engine (raw ONNX Runtime through our interop), the InferenceGrain alone, the service (embedded,
-# float and INT8 model) and the cluster (API + 2 silos + Redis) under the load runner, and bare Kestrel.
-#   scripts/bench.sh            default durations (about 11 minutes)
-#   BENCH_SECONDS=10 scripts/bench.sh   shorter service phases
+# the engine (raw ONNX Runtime through our interop), the InferenceEngine alone, silo memory per cached
+# prediction, the service (embedded, float and INT8 model) and the cluster (API + 2 Orleans silos + Redis,
+# scripts/cluster.sh) under the load runner, and bare Kestrel.
+#   scripts/bench.sh                    default durations (about 11 minutes)
+#   BENCH_SECONDS=10 scripts/bench.sh   shorter service phases (also BENCH_HOT_SECONDS, BENCH_HOT_ROUNDS,
+#                                       BENCH_HOT_WARMUP, BENCH_MEMORY_KEYS, BENCH_MEMORY_STREAM)
+#   BENCH_SMOKE=1 scripts/bench.sh      every phase for a second or two: proves the script runs end to end, the
+#                                       figures mean nothing
 # Prints each tool's report, then a table of figures and ratios; the raw SUMMARY lines go to
 # artifacts/bench/. See docs/performance.md for what each figure means and the targets.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+smoke="${BENCH_SMOKE:-0}"
+if ((smoke)); then
+  : "${BENCH_SECONDS:=1}" "${BENCH_HOT_ROUNDS:=1}" "${BENCH_HOT_SECONDS:=1}" "${BENCH_HOT_WARMUP:=1s}"
+  : "${BENCH_MEMORY_KEYS:=2000}" "${BENCH_MEMORY_STREAM:=4000}" "${BENCH_WARMUP:=1s}"
+fi
 seconds="${BENCH_SECONDS:-20}"
 # The hot paths (embedded, cluster, bare Kestrel) are compared with each other, on a machine whose speed
 # drifts from minute to minute (a shared VM). So all three servers run side by side and are loaded in turn,
 # round after round, each ratio is taken within a round, and the table reports the median round.
 hot_rounds="${BENCH_HOT_ROUNDS:-3}"
 hot_seconds="${BENCH_HOT_SECONDS:-10}"
-hot_warmup=15s
+hot_warmup="${BENCH_HOT_WARMUP:-15s}"
+memory_keys="${BENCH_MEMORY_KEYS:-100000}"
+memory_stream="${BENCH_MEMORY_STREAM:-1000000}"
+# The engine phases have no duration of their own: a smoke run shrinks their grids.
+engine_args=() sst2_args=() compare_args=() memory_args=() grain_args=()
+if ((smoke)); then
+  engine_args=(--batches 1 --lengths 16 --iterations 3 --warmup 1 --warmup-seconds 0)
+  sst2_args=(--limit 64 --repeats 1 --warmup 1)
+  compare_args=(--limit 64 --repeats 1)
+  memory_args=(--collection-age 1 --collection-quantum 0.5)
+  grain_args=(--warmup-seconds 0.5)
+fi
+# Unmeasured load before each service phase (JIT, connections).
+service_warmup="${BENCH_WARMUP:-5s}"
 out="$root/artifacts/bench"
 mkdir -p "$out"
 
@@ -37,25 +59,26 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
+# wait_ready URL [SECONDS]: until URL/health/ready answers 200 (60 s by default).
 wait_ready() {
-  for _ in $(seq 120); do curl -sf "$1/health/ready" >/dev/null 2>&1 && return 0; sleep 0.5; done
+  for _ in $(seq $((${2:-60} * 2))); do curl -sf "$1/health/ready" >/dev/null 2>&1 && return 0; sleep 0.5; done
   echo "[bench] $1 never became ready" >&2; return 1
 }
 
 echo "[bench] engine: batch x length grid" >&2
-bench engine --json 2>&1 | summary engine
+bench engine "${engine_args[@]}" --json 2>&1 | summary engine
 echo "[bench] engine: SST-2 dev mix, arrival-order vs length-bucketed batches" >&2
-bench engine-sst2 --json 2>&1 | summary engine-sst2
+bench engine-sst2 "${sst2_args[@]}" --json 2>&1 | summary engine-sst2
 echo "[bench] engine: SST-2 dev mix, length-bucketed, one single-thread worker per core (the service's layout)" >&2
-bench engine-sst2 --strategies bucketed --workers "$(nproc)" --threads 1 --json 2>&1 | summary engine-sst2-workers
+bench engine-sst2 "${sst2_args[@]}" --strategies bucketed --workers "$(nproc)" --threads 1 --json 2>&1 | summary engine-sst2-workers
 
-echo "[bench] engine-grain: unique SST-2 sentences through the InferenceGrain (queue + batcher), 64 callers, no HTTP" >&2
-bench engine-grain --callers 64 --seconds "$seconds" --json 2>&1 | summary engine-grain
+echo "[bench] engine-grain: unique SST-2 sentences through the InferenceEngine (queue + batcher), 64 callers, no HTTP, no grain" >&2
+bench engine-grain --callers 64 --seconds "$seconds" "${grain_args[@]}" --json 2>&1 | summary engine-grain
 echo "[bench] compare: float vs INT8 model on the same SST-2 batches" >&2
-bench compare --model models/distilbert-bench --other models/distilbert-bench-int8 --json 2>&1 | summary compare
+bench compare --model models/distilbert-bench --other models/distilbert-bench-int8 "${compare_args[@]}" --json 2>&1 | summary compare
 
-echo "[bench] memory: bytes per cached prediction (1 M keys), RSS while 10 M unique keys stream through" >&2
-bench memory --json 2>&1 | summary memory
+echo "[bench] memory: bytes per cached prediction (a PredictionGrain activation, $memory_keys keys), RSS while $memory_stream unique keys stream through a collecting silo" >&2
+bench memory --keys "$memory_keys" --stream "$memory_stream" "${memory_args[@]}" --json 2>&1 | summary memory
 
 service=http://127.0.0.1:8090
 # start_service MODEL_DIR LOG: the embedded service on $service, in the background, logging to $out/LOG.log.
@@ -71,30 +94,33 @@ stop_last() { kill "${pids[-1]}" 2>/dev/null || true; wait "${pids[-1]}" 2>/dev/
 start_service "$root/models/distilbert-bench" service
 
 echo "[bench] service, uncached: unique SST-2 sentences, 64 clients" >&2
-load --url "$service" --vus 64 --cache-rate 0 --duration "${seconds}s" --warmup 5s 2>&1 | summary service-uncached
+load --url "$service" --vus 64 --cache-rate 0 --duration "${seconds}s" --warmup "$service_warmup" 2>&1 | summary service-uncached
 echo "[bench] service, seed scenario: 10 clients, one text per request, 95% repeated" >&2
 load --url "$service" --vus 10 --cache-rate 0.95 --duration "${seconds}s" 2>&1 | summary seed
 stop_last
 
 start_service "$root/models/distilbert-bench-int8" service-int8
 echo "[bench] service, INT8 model, uncached: unique SST-2 sentences, 64 clients" >&2
-load --url "$service" --vus 64 --cache-rate 0 --duration "${seconds}s" --warmup 5s 2>&1 | summary service-uncached-int8
+load --url "$service" --vus 64 --cache-rate 0 --duration "${seconds}s" --warmup "$service_warmup" 2>&1 | summary service-uncached-int8
 echo "[bench] service, INT8 model, seed scenario" >&2
 load --url "$service" --vus 10 --cache-rate 0.95 --duration "${seconds}s" 2>&1 | summary seed-int8
 stop_last
 
 # Hot paths. Three servers side by side: the embedded service, the cluster (Redis + silo-1 + silo-2 as
-# own processes, scripts/cluster.sh, + the API) and a bare Kestrel endpoint with a fixed answer. Idle,
-# each costs the others nothing.
+# own processes, scripts/cluster.sh, + the API as an Orleans client) and a bare Kestrel endpoint with a fixed
+# answer. Idle, each costs the others nothing. The cluster gets ports of its own (Redis 6392, silos offset by 50)
+# and a Redis emptied first, so that no prediction of an earlier run is cached and no old silo is in its table.
 start_service "$root/models/distilbert-bench" service-hot
 cluster=http://127.0.0.1:8092
-CLUSTER_REDIS_PORT=6392 Model__Path="$root/models/distilbert-bench" Logging__LogLevel__Default=Warning \
+rm -rf "$out/cluster-state"
+CLUSTER_REDIS_PORT=6392 CLUSTER_PORT_OFFSET=50 CLUSTER_STATE_DIR="$out/cluster-state" \
+  Model__Path="$root/models/distilbert-bench" Logging__LogLevel__Default=Warning \
   setsid "$root/scripts/cluster.sh" cluster --urls "$cluster" > "$out/cluster.log" 2>&1 &
 pids+=($!)
 bare=http://127.0.0.1:8091
 (exec dotnet "loadtest/LoadRunner/bin/Release/$bin/LoadRunner.dll" serve-bare --urls "$bare") > "$out/bare.log" 2>&1 &
 pids+=($!)
-wait_ready "$cluster"
+wait_ready "$cluster" 180
 for _ in $(seq 60); do curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' -d '{"text":["x"]}' "$bare/predict" && break; sleep 0.5; done
 
 # hot NAME URL [load options]: 32 clients, every text cached.
@@ -112,8 +138,8 @@ for round in $(seq "$hot_rounds"); do
   hot "hot-bare-$round" "$bare" --no-prime --duration "${hot_seconds}s" --warmup 2s
 done
 
-# The issue's seed scenario against the cluster: new texts go to the silo that owns them, each with its
-# own InferenceGrain, on the same two cores.
+# The issue's seed scenario against the cluster: new texts go to the silo their PredictionGrain is placed on,
+# each silo with its own InferenceEngine, on the same two cores.
 echo "[bench] cluster, seed scenario: 10 clients, one text per request, 95% repeated" >&2
 load --url "$cluster" --vus 10 --cache-rate 0.95 --duration "${seconds}s" 2>&1 | summary seed-cluster
 for _ in 1 2 3; do stop_last; done # bare, the cluster (SIGTERM: cluster.sh stops API and silos gracefully, then Redis), the service
@@ -147,10 +173,10 @@ rows = [
     ("engine, SST-2 mix, best batching (sentences/s)", f'{ceiling:,.1f}', "the ceiling: all 872 sentences sorted by length"),
     ("engine, SST-2 mix, arrival order (sentences/s)", f'{sst2["sentencesPerSecond"].get("arrival", 0):,.1f}', ""),
     ("engine, bucketed, 1-thread worker per core (sentences/s)", f'{layout:,.1f}', f'{workers["workers"]} workers: the service\'s layout, a stricter yardstick'),
-    ("InferenceGrain alone, 64 callers (sentences/s)", f'{grain["sentencesPerSecond"]:,.1f}',
+    ("InferenceEngine alone, 64 callers (sentences/s)", f'{grain["sentencesPerSecond"]:,.1f}',
      f'{grain["sentencesPerSecond"] / ceiling:.0%} of engine; padding {grain["paddingOverheadPercent"]}%, model busy {grain["busyPercent"]}%'),
     ("service uncached, 64 clients (sentences/s)", f'{rate(uncached):,.1f}',
-     f'{rate(uncached) / ceiling:.0%} of engine (target >= 90%), {rate(uncached) / layout:.0%} of the per-core engine, {rate(uncached) / grain["sentencesPerSecond"]:.0%} of the grain alone'),
+     f'{rate(uncached) / ceiling:.0%} of engine (target >= 90%), {rate(uncached) / layout:.0%} of the per-core engine, {rate(uncached) / grain["sentencesPerSecond"]:.0%} of the engine alone'),
     ("seed: 10 VUs, 95% cached (req/s)", f'{seed["rps"]:,.0f}', seed_note(seed)),
     ("hot path, embedded (req/s)", f'{hot["rps"]:,.0f}',
      f'{hot["rps"] / bare["rps"]:.0%} of bare Kestrel in its round (target >= 50%; rounds: {per_round(0)}); p50 {hot["p50_ms"]} ms, p99 {hot["p99_ms"]} ms'),
@@ -164,7 +190,8 @@ rows = [
      f'{rate(uncached8) / compare["otherSentencesPerSecond"]:.0%} of the INT8 engine'),
     ("INT8 model: seed (req/s)", f'{seed8["rps"]:,.0f}', seed_note(seed8)),
     ("memory per cached prediction (bytes of GC heap)", f'{memory["heapBytesPerPrediction"]:,.0f}',
-     f'target <= 200; RSS spread {memory["steadyRssSpreadPercent"]}% while 10 M keys streamed (target <= 10%)'),
+     f'a PredictionGrain activation with its scores, {memory["keys"]:,} keys; RSS spread {memory["steadyRssSpreadPercent"]}% '
+     f'while {memory["stream"]:,} keys streamed through a collecting silo (target <= 10%)'),
     ("bare Kestrel, fixed answer (req/s)", f'{bare["rps"]:,.0f}',
      f'in the embedded median round; rounds: {bare_rounds}; p50 {bare["p50_ms"]} ms, p99 {bare["p99_ms"]} ms'),
 ]

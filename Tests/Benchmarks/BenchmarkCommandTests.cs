@@ -58,6 +58,18 @@ public sealed class BenchmarkCommandTests
     }
 
     [Fact]
+    public void EngineSst2_NoListsGiven_RunsTheDefaultStrategies()
+    {
+        var (exitCode, output, error) = Run(
+            "engine-sst2", "--model", RepositoryPaths.DefaultModel, "--data", RepositoryPaths.Sst2Dev, "--limit", "16", "--repeats", "1", "--warmup", "1", "--json");
+
+        Assert.True(exitCode == 0, error);
+        using var summary = ParseSummary(output);
+        var strategies = summary.RootElement.GetProperty("strategies").EnumerateArray().Select(s => s.GetProperty("strategy").GetString()!).ToArray();
+        Assert.Equal(["arrival", "bucketed"], strategies);
+    }
+
+    [Fact]
     public void EngineSst2_TwoWorkers_RunsEveryBatchOnce()
     {
         var (exitCode, output, error) = Run(
@@ -91,32 +103,85 @@ public sealed class BenchmarkCommandTests
     }
 
     [Fact]
-    public void Memory_SmallRun_ReportsBytesPerPredictionAndRssSamples()
+    public void Memory_SmallRun_ReportsBytesPerActivationAndRssSamples()
     {
-        var (exitCode, output, error) = Run("memory", "--keys", "20000", "--stream", "50000", "--json");
+        var (exitCode, output, error) = Run(
+            "memory", "--model", RepositoryPaths.LexiconModel, "--keys", "2000", "--stream", "3000", "--collection-age", "1", "--collection-quantum", "0.5", "--json");
 
         Assert.True(exitCode == 0, error);
+        Assert.Contains("bytes/prediction of GC heap", output);
         using var summary = ParseSummary(output);
         var root = summary.RootElement;
-        // A cached prediction costs at least its 32-byte key and its 2 scores.
-        Assert.InRange(root.GetProperty("heapBytesPerPrediction").GetDouble(), 40, 1000);
+        Assert.Equal("memory", root.GetProperty("command").GetString());
+        Assert.Equal(2000, root.GetProperty("keys").GetInt32());
+        Assert.Equal(2, root.GetProperty("labels").GetInt32());
+        // The whole test process's heap is measured, other tests run alongside: only a sanity bound on the figure.
+        Assert.True(root.GetProperty("heapBytesPerPrediction").ValueKind == JsonValueKind.Number);
         Assert.Equal(10, root.GetProperty("rssMegabytes").GetArrayLength());
+        var activations = root.GetProperty("activations").EnumerateArray().Select(a => a.GetInt32()).ToArray();
+        Assert.Equal(10, activations.Length);
+        Assert.All(activations, count => Assert.True(count > 0));
     }
 
     [Theory]
     [InlineData("memory", "--keys", "0")]
+    [InlineData("memory", "--memory-limit-percent", "101")]
     [InlineData("engine", "--batchez", "1")]
     [InlineData("engine", "--iterations", "3", "--seconds", "1")]
+    [InlineData("engine", "--batches", "1,x")]
     [InlineData("engine", "--graph-optimization", "Fast")]
+    [InlineData("engine", "--graph-optimization", "1")]
+    [InlineData("engine", "--json", "yes")]
+    [InlineData("engine", "--warmup")]
     [InlineData("engine-sst2", "--strategies", "random")]
     [InlineData("engine-grain", "--spinning", "maybe")]
+    [InlineData("compare")]
     [InlineData("bench")]
-    public void BadCommandLine_ExitsWithUsage(params string[] args)
+    [InlineData]
+    public void BadCommandLine_ExitsWith2AndTheCommandsHelp(params string[] args)
     {
-        var (exitCode, _, error) = Run(args);
+        var (exitCode, output, error) = Run(args);
 
-        Assert.Equal(2, exitCode);
-        Assert.Contains("usage:", error);
+        Assert.Equal(BenchmarkCli.BadUsage, exitCode);
+        Assert.StartsWith("error: ", error);
+        Assert.Contains("Usage:", error);
+        Assert.Equal("", output);
+    }
+
+    [Theory]
+    [InlineData("--batches", "engine")]
+    [InlineData("--keys", "memory")]
+    [InlineData("--callers", "engine-grain")]
+    public void BadValue_MessageNamesTheOptionAndHelpIsTheCommands(string option, string command)
+    {
+        var (_, _, error) = Run(command, option, "-1");
+
+        Assert.Contains($"{option} must be", error);
+        // The help of the command, not the root's (the tool's name is the test host's here).
+        Assert.Contains($" {command} [options]", error);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("memory", "--help")]
+    [InlineData("engine-grain", "-h")]
+    public void Help_ExitsWith0AndDescribesTheOptions(params string[] args)
+    {
+        var (exitCode, output, error) = Run(args);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("", error);
+        Assert.Contains("Usage:", output);
+        Assert.Contains(args.Length == 1 ? "memory" : "--json", output);
+    }
+
+    [Fact]
+    public void MissingModel_ExitsWith1AndOneLine()
+    {
+        var (exitCode, _, error) = Run("engine", "--model", "/nonexistent/model", "--iterations", "1");
+
+        Assert.Equal(BenchmarkCli.Failed, exitCode);
+        Assert.DoesNotContain("Usage:", error);
     }
 
     private static (int ExitCode, string Output, string Error) Run(params string[] args)

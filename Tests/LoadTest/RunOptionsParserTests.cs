@@ -56,6 +56,9 @@ public sealed class RunOptionsParserTests
     [InlineData("--max-in-flight", "5")]
     [InlineData("--vus")]
     [InlineData("--http2=yes")]
+    [InlineData("--prime", "--no-prime")]
+    [InlineData("run", "--vus", "0")]
+    [InlineData("serve-bare", "--port", "80")]
     public async Task Command_BadOption_ExitCode2AndMessageNamesIt(params string[] args)
     {
         var output = new StringWriter();
@@ -66,7 +69,33 @@ public sealed class RunOptionsParserTests
         Assert.Equal(LoadRunnerCommand.BadUsage, exitCode);
         Assert.StartsWith("error: ", error.ToString());
         Assert.Contains(args.First(a => a.StartsWith("--", StringComparison.Ordinal)).Split('=')[0], error.ToString());
+        Assert.Contains("Usage:", error.ToString()); // the command's help follows the errors
         Assert.Equal("", output.ToString());
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("run", "-h")]
+    [InlineData("serve-bare", "--help")]
+    public async Task Command_Help_ExitCode0AndTheOptionsOnOutput(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        int exitCode = await LoadRunnerCommand.RunAsync(args, output, error, CancellationToken.None);
+
+        Assert.Equal(LoadRunnerCommand.Completed, exitCode);
+        Assert.Equal("", error.ToString());
+        Assert.Contains(args[0] == "serve-bare" ? "--urls" : "--cache-rate", output.ToString());
+    }
+
+    [Fact]
+    public void Parse_RunWordOptional_SameOptions()
+    {
+        var parse = LoadRunnerCommand.CreateRootCommand().Parse(["run", "--vus", "3", "--duration=2s"]);
+
+        Assert.Empty(parse.Errors);
+        Assert.Equal("run", parse.CommandResult.Command.Name);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using LoadRunner.Bare;
 using LoadRunner.Options;
 using LoadRunner.Reporting;
@@ -7,9 +9,10 @@ using LoadRunner.Workload;
 namespace LoadRunner;
 
 /// <summary>
-/// The command line: <c>[run] [options]</c> loads a service and prints the report, <c>serve-bare</c> serves the
-/// baseline endpoint. Exit codes: 0 the run completed (failed requests are reported, not fatal), 1 a request failed
-/// and <c>--fail-on-errors</c> was given, 2 a bad command line or unreadable texts.
+/// The command line (System.CommandLine): <c>[run] [options]</c> loads a service and prints the report,
+/// <c>serve-bare</c> serves the baseline endpoint. Exit codes: 0 the run completed (failed requests are reported, not
+/// fatal), 1 a request failed and <c>--fail-on-errors</c> was given, 2 a bad command line or unreadable texts (the
+/// errors, then the command's help, on stderr).
 /// </summary>
 internal static class LoadRunnerCommand
 {
@@ -17,25 +20,56 @@ internal static class LoadRunnerCommand
     public const int RequestsFailed = 1;
     public const int BadUsage = 2;
 
+    public static RootCommand CreateRootCommand()
+    {
+        // The root command runs the load too, so that "run" may be left out.
+        var root = new RootCommand("Loads POST /predict and reports latency and throughput (see loadtest/README.md).");
+        AddRun(root);
+        var run = new Command("run", "load POST /predict and report latency and throughput (the default command)");
+        AddRun(run);
+        root.Subcommands.Add(run);
+
+        var urls = new Option<string>("--urls")
+        {
+            Description = "addresses to listen on, ';'-separated",
+            HelpName = "url",
+            DefaultValueFactory = _ => BareServer.DefaultUrls,
+        };
+        var http2 = new Option<bool>("--http2") { Description = "HTTP/2 only (prior knowledge) instead of HTTP/1.1", Arity = ArgumentArity.Zero };
+        var serveBare = new Command("serve-bare", "a minimal POST /predict with a fixed answer (the baseline)") { urls, http2 };
+        serveBare.SetAction((parse, stop) => BareServer.RunAsync(
+            parse.GetRequiredValue(urls), parse.GetValue(http2), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, stop));
+        root.Subcommands.Add(serveBare);
+        return root;
+    }
+
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken stop)
     {
-        if (args.Count > 0 && args[0] == "serve-bare")
+        var parse = CreateRootCommand().Parse(args);
+        if (parse.Errors.Count > 0)
         {
-            return await BareServer.RunAsync(args.Skip(1).ToArray(), output, error, stop);
+            return Usage(parse.CommandResult, parse.Errors.Select(e => e.Message), error);
         }
-        var runArgs = args.Count > 0 && args[0] == "run" ? args.Skip(1).ToArray() : args;
-        if (runArgs.Any(a => a is "--help" or "-h"))
-        {
-            output.WriteLine(RunOptionsParser.Usage);
-            return Completed;
-        }
+        // Ctrl+C is the caller's (Program stops the run through stop and still prints the report), not the parser's.
+        var invocation = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
+        return await parse.InvokeAsync(invocation, stop);
+    }
 
-        RunOptions options;
+    private static void AddRun(Command command)
+    {
+        var parser = new RunOptionsParser();
+        parser.AddTo(command);
+        command.SetAction((parse, stop) => RunLoadAsync(parse, parser.Read(parse), stop));
+    }
+
+    private static async Task<int> RunLoadAsync(ParseResult parse, RunOptions options, CancellationToken stop)
+    {
+        var output = parse.InvocationConfiguration.Output;
+        var error = parse.InvocationConfiguration.Error;
         string textsPath;
         IReadOnlyList<string> sentences;
         try
         {
-            options = RunOptionsParser.Parse(runArgs);
             textsPath = ResolveTextsPath(options.TextsPath);
             sentences = TextCorpus.Load(textsPath);
             if (sentences.Count == 0)
@@ -45,9 +79,7 @@ internal static class LoadRunnerCommand
         }
         catch (UsageException e)
         {
-            error.WriteLine($"error: {e.Message}");
-            error.WriteLine(RunOptionsParser.Usage);
-            return BadUsage;
+            return Usage(parse.CommandResult, [e.Message], error);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -58,6 +90,23 @@ internal static class LoadRunnerCommand
         var result = await LoadRun.RunAsync(options, sentences, textsPath, output, stop);
         RunReport.Write(result, output);
         return options.FailOnErrors && result.Measured.Errors > 0 ? RequestsFailed : Completed;
+    }
+
+    /// <summary>The errors, then the help of the command they belong to (as <c>COMMAND --help</c> prints it).</summary>
+    private static int Usage(CommandResult command, IEnumerable<string> messages, TextWriter error)
+    {
+        foreach (string message in messages)
+        {
+            error.WriteLine($"error: {message}");
+        }
+        error.WriteLine();
+        var path = new List<string> { "--help" };
+        for (var result = command; result.Parent is CommandResult parent; result = parent)
+        {
+            path.Insert(0, result.Command.Name);
+        }
+        CreateRootCommand().Parse(path).Invoke(new InvocationConfiguration { Output = error });
+        return BadUsage;
     }
 
     private static string ResolveTextsPath(string? given)

@@ -12,8 +12,8 @@ internal sealed class BatchRecorder : IDisposable
     private readonly MeterListener _listener = new();
     private long _batches, _paddedTokens, _runTicks;
 
-    /// <param name="meterFactory">The factory the grain's metrics were created by: only its meter is read, not
-    /// those of other grains in the same process (tests run several at once).</param>
+    /// <param name="meterFactory">The factory the engine's metrics were created by: only its meter is read, not
+    /// those of other engines in the same process (tests run several at once).</param>
     public BatchRecorder(IMeterFactory meterFactory)
     {
         _listener.InstrumentPublished = (instrument, listener) =>

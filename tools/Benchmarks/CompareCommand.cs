@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 
 namespace Benchmarks;
@@ -10,14 +11,32 @@ internal static class CompareCommand
 {
     public const string Name = "compare";
 
-    public static int Run(CommandLineOptions arguments, TextWriter output)
+    public static Command Create()
     {
-        string other = RepositoryFiles.Resolve(arguments.String("--other") ?? throw new CommandLineException("--other DIR (the model to compare with) is required."));
-        string data = RepositoryFiles.Resolve(arguments.String("--data", RepositoryFiles.Sst2Dev));
-        int repeats = arguments.Int("--repeats", 3);
-        bool json = arguments.Flag("--json");
-        var settings = BenchmarkModelSettings.FromCommandLine(arguments);
-        arguments.RejectUnread();
+        var otherOption = new Option<string>("--other") { Description = "the model directory to compare with --model", HelpName = "dir", Required = true };
+        var dataOption = CliOptions.String("--data", "SST-2 style TSV (sentence first, a header line)", RepositoryFiles.Sst2Dev);
+        var repeatsOption = CliOptions.Int("--repeats", "timed passes per model", 3);
+        var limitOption = CliOptions.OptionalInt("--limit", "the first N sentences only");
+        var jsonOption = CliOptions.Flag("--json", "end with one line SUMMARY {json}");
+        var model = new ModelCommandOptions();
+        var command = new Command(Name, "two models on the same SST-2 batches: label agreement, score difference, speed of each")
+        {
+            otherOption, dataOption, repeatsOption, limitOption, jsonOption,
+        };
+        model.AddTo(command);
+        command.SetAction(parse => Run(
+            parse.InvocationConfiguration.Output,
+            RepositoryFiles.Resolve(parse.GetRequiredValue(otherOption)),
+            RepositoryFiles.Resolve(parse.GetRequiredValue(dataOption)),
+            parse.GetValue(repeatsOption),
+            parse.GetValue(limitOption),
+            parse.GetValue(jsonOption),
+            model.Read(parse)));
+        return command;
+    }
+
+    private static int Run(TextWriter output, string other, string data, int repeats, int? limit, bool json, BenchmarkModelSettings settings)
+    {
         if (!File.Exists(data))
         {
             throw new CommandLineException($"--data: '{data}' does not exist.");
@@ -25,7 +44,7 @@ internal static class CompareCommand
 
         using var baseline = BenchmarkModel.Load(settings);
         using var candidate = BenchmarkModel.Load(settings with { ModelPath = other });
-        var sentences = Sst2Command.Tokenize(baseline, Sst2Command.ReadSentences(data));
+        var sentences = Sst2Command.Tokenize(baseline, Sst2Command.ReadSentences(data, limit));
         var batches = BatchFormer.Form(sentences.Select(s => s.Length).ToArray(), BatchingStrategy.Bucketed, baseline.Options.MaxBatchSize, baseline.Options.MaxBatchTokens);
         var environment = BenchmarkEnvironment.Describe(baseline);
         environment.Write(output, $"compare: {baseline.Model.Directory.Root} vs {candidate.Model.Directory.Root} on {sentences.Count} SST-2 sentences", baseline);

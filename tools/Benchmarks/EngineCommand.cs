@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 
 namespace Benchmarks;
@@ -24,22 +25,47 @@ internal static class EngineCommand
     // Bounds the preallocated sample buffer when runs are timed by duration (a tiny model can run 100k times/s).
     private const int MaximumTimedRuns = 200_000;
 
-    public static int Run(CommandLineOptions arguments, TextWriter output)
+    public static Command Create()
     {
-        var batches = arguments.IntList("--batches", DefaultBatches);
-        var lengths = arguments.IntList("--lengths", DefaultLengths, minimum: 2);
-        int? fixedRuns = arguments.Has("--iterations") ? arguments.Int("--iterations", 1) : null;
-        if (fixedRuns is not null && arguments.Has("--seconds"))
+        var batchesOption = CliOptions.IntList("--batches", "batch sizes", DefaultBatches);
+        var lengthsOption = CliOptions.IntList("--lengths", "sequence lengths in tokens, [CLS] and [SEP] included", DefaultLengths, minimum: 2);
+        var iterationsOption = CliOptions.OptionalInt("--iterations", "exactly this many timed runs per cell (instead of --seconds)");
+        var secondsOption = CliOptions.Double("--seconds", "timed runs per cell for this long", DefaultSecondsPerCell, minimum: 0.001);
+        var minimumRunsOption = CliOptions.Int("--min-iterations", "timed runs per cell at least (with --seconds)", DefaultMinimumRuns);
+        var warmupOption = CliOptions.Int("--warmup", "untimed runs per cell first", DefaultWarmupRuns, minimum: 0);
+        var warmupSecondsOption = CliOptions.Double("--warmup-seconds", "and untimed runs for this long at least", DefaultWarmupSeconds);
+        var jsonOption = CliOptions.Flag("--json", "end with one line SUMMARY {json}");
+        var model = new ModelCommandOptions();
+        var command = new Command(Name, "raw runs on synthetic sentences, every batch x length cell")
         {
-            throw new CommandLineException("Give --iterations or --seconds, not both.");
-        }
-        double secondsPerCell = arguments.Double("--seconds", DefaultSecondsPerCell, minimum: 0.001);
-        int minimumRuns = arguments.Int("--min-iterations", DefaultMinimumRuns);
-        int warmupRuns = arguments.Int("--warmup", DefaultWarmupRuns, minimum: 0);
-        double warmupSeconds = arguments.Double("--warmup-seconds", DefaultWarmupSeconds);
-        bool json = arguments.Flag("--json");
-        var settings = BenchmarkModelSettings.FromCommandLine(arguments);
-        arguments.RejectUnread();
+            batchesOption, lengthsOption, iterationsOption, secondsOption, minimumRunsOption, warmupOption, warmupSecondsOption, jsonOption,
+        };
+        model.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(iterationsOption) is { Implicit: false } && result.GetResult(secondsOption) is { Implicit: false })
+            {
+                result.AddError("Give --iterations or --seconds, not both.");
+            }
+        });
+        command.SetAction(parse => Run(
+            parse.InvocationConfiguration.Output,
+            CliOptions.ListOr(parse.GetValue(batchesOption), DefaultBatches),
+            CliOptions.ListOr(parse.GetValue(lengthsOption), DefaultLengths),
+            parse.GetValue(iterationsOption),
+            parse.GetValue(secondsOption),
+            parse.GetValue(minimumRunsOption),
+            parse.GetValue(warmupOption),
+            parse.GetValue(warmupSecondsOption),
+            parse.GetValue(jsonOption),
+            model.Read(parse)));
+        return command;
+    }
+
+    private static int Run(
+        TextWriter output, int[] batches, int[] lengths, int? fixedRuns, double secondsPerCell, int minimumRuns, int warmupRuns, double warmupSeconds,
+        bool json, BenchmarkModelSettings settings)
+    {
 
         long started = Stopwatch.GetTimestamp();
         using var model = BenchmarkModel.Load(settings);

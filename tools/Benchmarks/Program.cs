@@ -7,7 +7,7 @@ namespace Benchmarks;
 internal static class BenchmarkProgram
 {
     // benchmarks engine      [--model DIR] [--batches 1,8,32] [--lengths 16,32,64,128] [--iterations N | --seconds S] ...
-    // benchmarks engine-sst2 [--model DIR] [--data eval/data/sst2/dev.tsv] [--batch-size 32] [--batch-tokens 8192] ...
-    // See tools/Benchmarks/README.md.
+    // benchmarks memory      [--keys 100000] [--stream 1000000] ...
+    // benchmarks --help, benchmarks COMMAND --help; see tools/Benchmarks/README.md.
     public static int Main(string[] args) => BenchmarkCli.Run(args, Console.Out, Console.Error);
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Grains.Inference.Batching;
 using Grains.Inference.Session;
 using Microsoft.Extensions.Configuration;
@@ -19,10 +20,10 @@ internal static class ServiceInferenceOptions
     /// apply with <paramref name="defaultIntraOpThreads"/> (<see cref="DefaultIntraOpThreads"/> for the engine figures). Then <c>--threads</c>, <c>--graph-optimization</c> and
     /// <c>--arena</c> override. Batch limits are left to the commands that use them.
     /// </summary>
-    public static InferenceOptions Resolve(CommandLineOptions arguments, int defaultIntraOpThreads = DefaultIntraOpThreads)
+    public static InferenceOptions Resolve(ModelCommandOptions arguments, ParseResult parse, int defaultIntraOpThreads = DefaultIntraOpThreads)
     {
         var options = new InferenceOptions { IntraOpThreads = defaultIntraOpThreads };
-        string? config = arguments.String("--config");
+        string? config = parse.GetValue(arguments.Config);
         if (config is not null)
         {
             if (!File.Exists(config))
@@ -37,10 +38,10 @@ internal static class ServiceInferenceOptions
                 .Bind(options);
         }
 
-        options.IntraOpThreads = arguments.Int("--threads", options.IntraOpThreads, minimum: 0);
-        options.GraphOptimization = arguments.Enum("--graph-optimization", options.GraphOptimization);
-        options.EnableMemoryArena = arguments.OnOff("--arena", options.EnableMemoryArena);
-        options.AllowSpinning = arguments.OnOff("--spinning", options.AllowSpinning);
+        options.IntraOpThreads = parse.GetValue(arguments.Threads) ?? options.IntraOpThreads;
+        options.GraphOptimization = parse.GetValue(arguments.GraphOptimization) ?? options.GraphOptimization;
+        options.EnableMemoryArena = parse.GetValue(arguments.Arena) is { } arena ? arena == Benchmarks.OnOff.On : options.EnableMemoryArena;
+        options.AllowSpinning = parse.GetValue(arguments.Spinning) is { } spinning ? spinning == Benchmarks.OnOff.On : options.AllowSpinning;
         return options;
     }
 

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 
 namespace Benchmarks;
@@ -15,21 +16,53 @@ internal static class Sst2Command
     private const int DefaultRepeats = 3;
     private const int DefaultWarmupBatches = 3;
 
-    public static int Run(CommandLineOptions arguments, TextWriter output)
+    public static Command Create()
     {
-        string data = RepositoryFiles.Resolve(arguments.String("--data", RepositoryFiles.Sst2Dev));
-        var strategies = ParseStrategies(arguments.String("--strategies"));
-        int repeats = arguments.Int("--repeats", DefaultRepeats);
-        int warmupBatches = arguments.Int("--warmup", DefaultWarmupBatches, minimum: 0);
-        int? limit = arguments.Has("--limit") ? arguments.Int("--limit", 1) : null;
-        bool json = arguments.Flag("--json");
-        var settings = BenchmarkModelSettings.FromCommandLine(arguments);
+        var dataOption = CliOptions.String("--data", "SST-2 style TSV (sentence first, a header line)", RepositoryFiles.Sst2Dev);
+        var strategiesOption = new Option<BatchingStrategy[]?>("--strategies")
+        {
+            Description = "batching strategies to run, comma-separated [default: arrival,bucketed]",
+            HelpName = "arrival,bucketed,single",
+            CustomParser = result => result.Tokens.Count == 0 ? null : ParseStrategies(result.Tokens[0].Value, result.AddError),
+        };
+        var repeatsOption = CliOptions.Int("--repeats", "timed passes per strategy", DefaultRepeats);
+        var warmupOption = CliOptions.Int("--warmup", "untimed batches first", DefaultWarmupBatches, minimum: 0);
+        var limitOption = CliOptions.OptionalInt("--limit", "the first N sentences only");
         // Batch limits default to the service's (InferenceOptions / appsettings), like the session settings.
-        int maxBatchSize = arguments.Int("--batch-size", settings.Options.MaxBatchSize);
-        int maxBatchTokens = arguments.Int("--batch-tokens", settings.Options.MaxBatchTokens, minimum: 2);
+        var batchSizeOption = CliOptions.OptionalInt("--batch-size", "texts per batch at most (default: the service's, 32)");
+        var batchTokensOption = CliOptions.OptionalInt("--batch-tokens", "padded tokens per batch at most (default: the service's, 8192)", minimum: 2);
         // Runs at the same time on one session, each on its own thread, as the service's workers run them.
-        int workers = arguments.Int("--workers", 1);
-        arguments.RejectUnread();
+        var workersOption = CliOptions.Int("--workers", "batches running at once, each on its own thread", 1);
+        var jsonOption = CliOptions.Flag("--json", "end with one line SUMMARY {json}");
+        var model = new ModelCommandOptions();
+        var command = new Command(Name, "SST-2 dev sentences, batched as the service batches (arrival) and length-bucketed")
+        {
+            dataOption, strategiesOption, repeatsOption, warmupOption, limitOption, batchSizeOption, batchTokensOption, workersOption, jsonOption,
+        };
+        model.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var settings = model.Read(parse);
+            return Run(
+                parse.InvocationConfiguration.Output,
+                RepositoryFiles.Resolve(parse.GetRequiredValue(dataOption)),
+                CliOptions.ListOr(parse.GetValue(strategiesOption), DefaultStrategies),
+                parse.GetValue(repeatsOption),
+                parse.GetValue(warmupOption),
+                parse.GetValue(limitOption),
+                parse.GetValue(batchSizeOption) ?? settings.Options.MaxBatchSize,
+                parse.GetValue(batchTokensOption) ?? settings.Options.MaxBatchTokens,
+                parse.GetValue(workersOption),
+                parse.GetValue(jsonOption),
+                settings);
+        });
+        return command;
+    }
+
+    private static int Run(
+        TextWriter output, string data, BatchingStrategy[] strategies, int repeats, int warmupBatches, int? limit, int maxBatchSize, int maxBatchTokens,
+        int workers, bool json, BenchmarkModelSettings settings)
+    {
         if (!File.Exists(data))
         {
             throw new CommandLineException($"--data: '{data}' does not exist.");
@@ -103,20 +136,26 @@ internal static class Sst2Command
         return sentences;
     }
 
-    private static BatchingStrategy[] ParseStrategies(string? text)
+    private static BatchingStrategy[] ParseStrategies(string text, Action<string> error)
     {
-        if (text is null)
+        var strategies = new List<BatchingStrategy>();
+        foreach (string name in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            return DefaultStrategies;
+            if (char.IsAsciiDigit(name[0]) || !Enum.TryParse(name, ignoreCase: true, out BatchingStrategy strategy))
+            {
+                error($"--strategies: '{name}' is not one of {string.Join(", ", Enum.GetNames<BatchingStrategy>()).ToLowerInvariant()}.");
+                return [];
+            }
+            if (!strategies.Contains(strategy))
+            {
+                strategies.Add(strategy);
+            }
         }
-        return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(name => Enum.TryParse(name, ignoreCase: true, out BatchingStrategy strategy) && !char.IsAsciiDigit(name[0])
-                ? strategy
-                : throw new CommandLineException($"--strategies: '{name}' is not one of {string.Join(", ", Enum.GetNames<BatchingStrategy>()).ToLowerInvariant()}."))
-            .Distinct()
-            .ToArray() is { Length: > 0 } strategies
-            ? strategies
-            : throw new CommandLineException("--strategies needs at least one strategy.");
+        if (strategies.Count == 0)
+        {
+            error("--strategies needs at least one strategy.");
+        }
+        return strategies.ToArray();
     }
 
     /// <summary>Every batch once; with several workers, worker w runs batches w, w + n, ... on its own thread.</summary>

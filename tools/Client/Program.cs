@@ -1,32 +1,78 @@
+using System.CommandLine;
+using System.Globalization;
 using Client;
 
-// client [smoke] [--url URL]            checks a running server, prints PASS/FAIL, exit code 0 on success
-// client eval --data FILE.tsv [--url URL]  accuracy of the served model on a labelled TSV
-string command = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "smoke";
-string url = Option("--url") ?? Environment.GetEnvironmentVariable("PREDICT_URL") ?? "http://127.0.0.1:8000";
-using var http = new HttpClient { BaseAddress = new Uri(url.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(60) };
+// client [smoke] [--url URL] [--wait 30]     checks a running server, prints PASS/FAIL, exit code 0 on success
+// client eval --data FILE.tsv [--url URL]    accuracy of the served model on a labelled TSV
+// Bad command lines: the errors and the command's help on stderr, exit code 2.
+var url = new Option<string>("--url")
+{
+    Description = "the server's base address ($PREDICT_URL when set)",
+    HelpName = "url",
+    Recursive = true,
+    DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PREDICT_URL") ?? "http://127.0.0.1:8000",
+    CustomParser = result =>
+    {
+        string value = result.Tokens.Count == 0 ? "" : result.Tokens[0].Value;
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            result.AddError($"--url '{value}' is not an absolute http:// or https:// address");
+        }
+        return value;
+    },
+};
+var wait = new Option<double>("--wait")
+{
+    Description = "seconds to wait for /health/ready",
+    HelpName = "s",
+    DefaultValueFactory = _ => 30,
+    CustomParser = result =>
+    {
+        string value = result.Tokens.Count == 0 ? "30" : result.Tokens[0].Value;
+        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) || !double.IsFinite(seconds) || seconds < 0)
+        {
+            result.AddError($"--wait '{value}' must be a number of seconds >= 0");
+        }
+        return seconds;
+    },
+};
+var data = new Option<string>("--data") { Description = "labelled TSV: sentence, label (1 = positive), a header line", HelpName = "file", Required = true };
+
+var smoke = new Command("smoke", "check a running server as a user would: PASS/FAIL lines, exit code 0 on success (the default command)") { wait };
+var eval = new Command("eval", "accuracy of the served model on a labelled TSV") { data };
+var root = new RootCommand("Checks and evaluates a running prediction server.") { url, smoke, eval };
+// No command word means smoke, as before: the root takes smoke's options and runs it.
+root.Options.Add(wait);
+
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 
-switch (command)
+HttpClient Http(ParseResult parse) => new() { BaseAddress = new Uri(parse.GetRequiredValue(url).TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(60) };
+
+async Task<int> Smoke(ParseResult parse, CancellationToken token)
 {
-    case "smoke":
-        return await SmokeCheck.RunAsync(http, TimeSpan.FromSeconds(double.Parse(Option("--wait") ?? "30")), cancel.Token);
-    case "eval":
-        string? data = Option("--data");
-        if (data is null)
-        {
-            Console.Error.WriteLine("usage: client eval --data FILE.tsv [--url URL]");
-            return 2;
-        }
-        return await AccuracyEvaluation.RunAsync(http, data, cancel.Token);
-    default:
-        Console.Error.WriteLine($"unknown command '{command}'; use smoke or eval");
-        return 2;
+    using var http = Http(parse);
+    return await SmokeCheck.RunAsync(http, TimeSpan.FromSeconds(parse.GetValue(wait)), token);
 }
 
-string? Option(string name)
+root.SetAction(Smoke);
+smoke.SetAction(Smoke);
+eval.SetAction(async (parse, token) =>
 {
-    int i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    using var http = Http(parse);
+    return await AccuracyEvaluation.RunAsync(http, parse.GetRequiredValue(data), token);
+});
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors)
+    {
+        Console.Error.WriteLine($"error: {error.Message}");
+    }
+    Console.Error.WriteLine();
+    string[] help = parsed.CommandResult.Command == root ? ["--help"] : [parsed.CommandResult.Command.Name, "--help"];
+    root.Parse(help).Invoke(new InvocationConfiguration { Output = Console.Error });
+    return 2;
 }
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, cancel.Token);

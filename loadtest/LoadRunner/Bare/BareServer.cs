@@ -41,30 +41,8 @@ internal static class BareServer
     }
 
     /// <summary>The <c>serve-bare [--urls URL[;URL...]] [--http2]</c> command: serves until stopped.</summary>
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken stop)
+    public static async Task<int> RunAsync(string urls, bool http2, TextWriter output, TextWriter error, CancellationToken stop)
     {
-        string urls = DefaultUrls;
-        bool http2 = false;
-        for (int i = 0; i < args.Count; i++)
-        {
-            if (args[i] == "--http2")
-            {
-                http2 = true;
-            }
-            else if (args[i] == "--urls" && i + 1 < args.Count)
-            {
-                urls = args[++i];
-            }
-            else if (args[i].StartsWith("--urls=", StringComparison.Ordinal))
-            {
-                urls = args[i]["--urls=".Length..];
-            }
-            else
-            {
-                error.WriteLine($"error: unexpected argument '{args[i]}'; usage: LoadRunner serve-bare [--urls {DefaultUrls}] [--http2]");
-                return 2;
-            }
-        }
         await using var app = Build(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), http2);
         try
         {

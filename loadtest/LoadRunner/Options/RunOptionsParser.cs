@@ -1,185 +1,192 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
+using LoadRunner.Workload;
 
 namespace LoadRunner.Options;
 
 /// <summary>
-/// Reads the run options (<c>--name value</c> or <c>--name=value</c>) and checks each against its range, so a run
-/// never starts on a typo. Throws <see cref="UsageException"/> naming the option at fault.
+/// The run options as System.CommandLine options (<c>--name value</c> or <c>--name=value</c>), each checked against
+/// its range while the command line is parsed, so a run never starts on a typo; every message names the option at
+/// fault. Defaults live in <see cref="RunOptions"/>: an option not given leaves its value as is. One instance per
+/// command that takes the options (the root command and <c>run</c>).
 /// </summary>
-internal static class RunOptionsParser
+internal sealed class RunOptionsParser
 {
-    public const string Usage = """
-        usage: LoadRunner [run] [options]          load POST /predict and report latency and throughput
-               LoadRunner serve-bare [--urls URL]  a minimal POST /predict with a fixed answer (the baseline)
+    private static readonly RunOptions Defaults = new();
 
-        mode (one of; default --vus 10):
-          --vus N                 closed loop: N virtual users, each sends when its previous request is answered
-          --rate R                open loop: R requests/s on a fixed timetable (latency from the scheduled time)
-          --max-in-flight N       open loop: outstanding requests at most (default 1000); past it requests are late
-        options:
-          --url URL               service base address (default http://127.0.0.1:8000)
-          --duration D            measured window, e.g. 30s, 2m, 500ms (default 30s)
-          --warmup D              unmeasured load before it (default 3s)
-          --timeout D             per request (default 30s)
-          --cache-rate F          share of requests drawn from the repeated text pool, 0..1 (default 0.95)
-          --pool-size N           texts in the repeated pool (default 100)
-          --texts FILE            one sentence per line, first tab-separated column (default eval/data/sst2/dev.tsv)
-          --texts-per-request N   texts in each request (default 1)
-          --prime / --no-prime    send each pool text once before the warmup (default: on when cache-rate > 0)
-          --http2                 HTTP/2 with prior knowledge (h2c) instead of HTTP/1.1
-          --fail-on-errors        exit code 1 when any measured request failed
-        """;
-
-    public static RunOptions Parse(IReadOnlyList<string> args)
+    private readonly Option<int?> _vus = Int("--vus", "closed loop: N virtual users, each sends when its previous request is answered (the default mode)", Defaults.VirtualUsers, 1, 100_000);
+    private readonly Option<double?> _rate = Double("--rate", "open loop: R requests/s on a fixed timetable (latency from the scheduled time)", null, 0.001, 10_000_000);
+    private readonly Option<int?> _maxInFlight = Int("--max-in-flight", "open loop: outstanding requests at most; past it requests are late", Defaults.MaxInFlight, 1, 100_000);
+    private readonly Option<Uri?> _url = new("--url")
     {
-        var options = new RunOptions();
-        bool vusGiven = false, rateGiven = false, maxInFlightGiven = false;
-        bool? prime = null;
-        for (int i = 0; i < args.Count; i++)
+        Description = $"service base address; requests go to URL/predict (default {Defaults.Url.OriginalString})",
+        HelpName = "url",
+        CustomParser = ParseUrl,
+    };
+    private readonly Option<TimeSpan?> _duration = Duration("--duration", "measured window, e.g. 30s, 2m, 500ms", Defaults.Duration, allowZero: false);
+    private readonly Option<TimeSpan?> _warmup = Duration("--warmup", "unmeasured load before it", Defaults.Warmup, allowZero: true);
+    private readonly Option<TimeSpan?> _timeout = Duration("--timeout", "per request", Defaults.Timeout, allowZero: false);
+    private readonly Option<double?> _cacheRate = Double("--cache-rate", "share of requests drawn from the repeated text pool, 0..1", Defaults.CacheRate, 0, 1);
+    private readonly Option<int?> _poolSize = Int("--pool-size", "texts in the repeated pool", Defaults.PoolSize, 1, 10_000_000);
+    private readonly Option<string?> _texts = new("--texts")
+    {
+        Description = $"one sentence per line, first tab-separated column (default {RepositoryRoot.DefaultTextsRelativePath})",
+        HelpName = "file",
+    };
+    private readonly Option<int?> _textsPerRequest = Int("--texts-per-request", "texts in each request", Defaults.TextsPerRequest, 1, 100_000);
+    private readonly Option<bool> _prime = Flag("--prime", "send each pool text once before the warmup (default: on when cache-rate > 0)");
+    private readonly Option<bool> _noPrime = Flag("--no-prime", "do not");
+    private readonly Option<bool> _http2 = Flag("--http2", "HTTP/2 with prior knowledge (h2c) instead of HTTP/1.1");
+    private readonly Option<bool> _failOnErrors = Flag("--fail-on-errors", "exit code 1 when any measured request failed");
+
+    private IEnumerable<Option> All =>
+    [
+        _vus, _rate, _maxInFlight, _url, _duration, _warmup, _timeout, _cacheRate, _poolSize, _texts, _textsPerRequest, _prime, _noPrime, _http2, _failOnErrors,
+    ];
+
+    /// <summary>Adds the options to <paramref name="command"/>, with the checks that concern several of them.</summary>
+    public void AddTo(Command command)
+    {
+        foreach (var option in All)
         {
-            string arg = args[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal))
-            {
-                throw new UsageException($"unexpected argument '{arg}'");
-            }
-            string name = arg;
-            string? inlineValue = null;
-            int equals = arg.IndexOf('=');
-            if (equals > 0)
-            {
-                name = arg[..equals];
-                inlineValue = arg[(equals + 1)..];
-            }
-
-            string Value()
-            {
-                if (inlineValue is not null)
-                {
-                    return inlineValue;
-                }
-                if (i + 1 >= args.Count)
-                {
-                    throw new UsageException($"{name} needs a value");
-                }
-                return args[++i];
-            }
-
-            void NoValue()
-            {
-                if (inlineValue is not null)
-                {
-                    throw new UsageException($"{name} takes no value");
-                }
-            }
-
-            switch (name)
-            {
-                case "--url":
-                    options = options with { Url = ParseUrl(name, Value()) };
-                    break;
-                case "--vus":
-                    options = options with { VirtualUsers = ParseInt(name, Value(), 1, 100_000) };
-                    vusGiven = true;
-                    break;
-                case "--rate":
-                    options = options with { Rate = ParseDouble(name, Value(), 0.001, 10_000_000) };
-                    rateGiven = true;
-                    break;
-                case "--max-in-flight":
-                    options = options with { MaxInFlight = ParseInt(name, Value(), 1, 100_000) };
-                    maxInFlightGiven = true;
-                    break;
-                case "--duration":
-                    options = options with { Duration = ParseDuration(name, Value(), allowZero: false) };
-                    break;
-                case "--warmup":
-                    options = options with { Warmup = ParseDuration(name, Value(), allowZero: true) };
-                    break;
-                case "--timeout":
-                    options = options with { Timeout = ParseDuration(name, Value(), allowZero: false) };
-                    break;
-                case "--cache-rate":
-                    options = options with { CacheRate = ParseDouble(name, Value(), 0, 1) };
-                    break;
-                case "--pool-size":
-                    options = options with { PoolSize = ParseInt(name, Value(), 1, 10_000_000) };
-                    break;
-                case "--texts":
-                    options = options with { TextsPath = Value() };
-                    break;
-                case "--texts-per-request":
-                    options = options with { TextsPerRequest = ParseInt(name, Value(), 1, 100_000) };
-                    break;
-                case "--prime":
-                    NoValue();
-                    prime = true;
-                    break;
-                case "--no-prime":
-                    NoValue();
-                    prime = false;
-                    break;
-                case "--http2":
-                    NoValue();
-                    options = options with { Http2 = true };
-                    break;
-                case "--fail-on-errors":
-                    NoValue();
-                    options = options with { FailOnErrors = true };
-                    break;
-                default:
-                    throw new UsageException($"unknown option '{name}'");
-            }
+            command.Options.Add(option);
         }
+        command.Validators.Add(result =>
+        {
+            bool Given(Option option) => result.GetResult(option) is { Implicit: false };
+            if (Given(_vus) && Given(_rate))
+            {
+                result.AddError("--vus (closed loop) and --rate (open loop) exclude each other");
+            }
+            if (Given(_maxInFlight) && !Given(_rate))
+            {
+                result.AddError("--max-in-flight applies to the open loop only (--rate)");
+            }
+            if (Given(_prime) && Given(_noPrime))
+            {
+                result.AddError("--prime and --no-prime exclude each other");
+            }
+        });
+    }
 
-        if (vusGiven && rateGiven)
+    /// <summary>The options of a parse without errors.</summary>
+    public RunOptions Read(ParseResult parse)
+    {
+        double? rate = parse.GetValue(_rate);
+        double cacheRate = parse.GetValue(_cacheRate) ?? Defaults.CacheRate;
+        bool? prime = parse.GetValue(_prime) ? true : parse.GetValue(_noPrime) ? false : null;
+        return new RunOptions
         {
-            throw new UsageException("--vus (closed loop) and --rate (open loop) exclude each other");
-        }
-        if (maxInFlightGiven && !rateGiven)
-        {
-            throw new UsageException("--max-in-flight applies to the open loop only (--rate)");
-        }
-        return options with
-        {
-            Mode = rateGiven ? RunMode.OpenLoop : RunMode.ClosedLoop,
-            Prime = prime ?? options.CacheRate > 0,
+            Url = parse.GetValue(_url) ?? Defaults.Url,
+            Mode = rate is null ? RunMode.ClosedLoop : RunMode.OpenLoop,
+            VirtualUsers = parse.GetValue(_vus) ?? Defaults.VirtualUsers,
+            Rate = rate ?? Defaults.Rate,
+            MaxInFlight = parse.GetValue(_maxInFlight) ?? Defaults.MaxInFlight,
+            Duration = parse.GetValue(_duration) ?? Defaults.Duration,
+            Warmup = parse.GetValue(_warmup) ?? Defaults.Warmup,
+            Timeout = parse.GetValue(_timeout) ?? Defaults.Timeout,
+            CacheRate = cacheRate,
+            PoolSize = parse.GetValue(_poolSize) ?? Defaults.PoolSize,
+            TextsPath = parse.GetValue(_texts),
+            TextsPerRequest = parse.GetValue(_textsPerRequest) ?? Defaults.TextsPerRequest,
+            Http2 = parse.GetValue(_http2),
+            FailOnErrors = parse.GetValue(_failOnErrors),
+            Prime = prime ?? cacheRate > 0,
         };
     }
 
-    private static Uri ParseUrl(string name, string value)
+    /// <summary>Parses run options alone (no command word); throws <see cref="UsageException"/> with the first error.</summary>
+    public static RunOptions Parse(IReadOnlyList<string> args)
     {
+        var parser = new RunOptionsParser();
+        var command = new RootCommand();
+        parser.AddTo(command);
+        var parse = command.Parse(args);
+        return parse.Errors.Count > 0 ? throw new UsageException(parse.Errors[0].Message) : parser.Read(parse);
+    }
+
+    private static Option<bool> Flag(string name, string description) => new(name)
+    {
+        Description = description,
+        Arity = ArgumentArity.Zero,
+    };
+
+    private static Option<int?> Int(string name, string description, int? fallback, int min, int max) => new(name)
+    {
+        Description = WithDefault(description, fallback?.ToString(CultureInfo.InvariantCulture)),
+        HelpName = "n",
+        CustomParser = result =>
+        {
+            if (result.Tokens.Count == 0)
+            {
+                return null; // not given: the default of RunOptions applies
+            }
+            string value = result.Tokens[0].Value;
+            if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int number) || number < min || number > max)
+            {
+                result.AddError($"{name} '{value}' must be a whole number from {min} to {max}");
+                return null;
+            }
+            return number;
+        },
+    };
+
+    private static Option<double?> Double(string name, string description, double? fallback, double min, double max) => new(name)
+    {
+        Description = WithDefault(description, fallback?.ToString(CultureInfo.InvariantCulture)),
+        HelpName = "x",
+        CustomParser = result =>
+        {
+            if (result.Tokens.Count == 0)
+            {
+                return null; // not given: the default of RunOptions applies
+            }
+            string value = result.Tokens[0].Value;
+            if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number)
+                || !double.IsFinite(number) || number < min || number > max)
+            {
+                result.AddError($"{name} '{value}' must be a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
+                return null;
+            }
+            return number;
+        },
+    };
+
+    private static Option<TimeSpan?> Duration(string name, string description, TimeSpan fallback, bool allowZero) => new(name)
+    {
+        Description = WithDefault(description, DurationText.Format(fallback)),
+        HelpName = "duration",
+        CustomParser = result =>
+        {
+            if (result.Tokens.Count == 0)
+            {
+                return null; // not given: the default of RunOptions applies
+            }
+            string value = result.Tokens[0].Value;
+            if (!DurationText.TryParse(value, out var duration) || (!allowZero && duration <= TimeSpan.Zero))
+            {
+                result.AddError($"{name} '{value}' must be a {(allowZero ? "" : "positive ")}duration such as 500ms, 30s, 2m (at most 1 day)");
+                return null;
+            }
+            return duration;
+        },
+    };
+
+    private static Uri? ParseUrl(ArgumentResult result)
+    {
+        if (result.Tokens.Count == 0)
+        {
+            return null; // not given: the default of RunOptions applies
+        }
+        string value = result.Tokens[0].Value;
         if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
-            throw new UsageException($"{name} '{value}' is not an absolute http:// or https:// address");
+            result.AddError($"--url '{value}' is not an absolute http:// or https:// address");
+            return null;
         }
         return url;
     }
 
-    private static int ParseInt(string name, string value, int min, int max)
-    {
-        if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int number) || number < min || number > max)
-        {
-            throw new UsageException($"{name} '{value}' must be a whole number from {min} to {max}");
-        }
-        return number;
-    }
-
-    private static double ParseDouble(string name, string value, double min, double max)
-    {
-        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number)
-            || !double.IsFinite(number) || number < min || number > max)
-        {
-            throw new UsageException($"{name} '{value}' must be a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
-        }
-        return number;
-    }
-
-    private static TimeSpan ParseDuration(string name, string value, bool allowZero)
-    {
-        if (!DurationText.TryParse(value, out var duration) || (!allowZero && duration <= TimeSpan.Zero))
-        {
-            throw new UsageException($"{name} '{value}' must be a {(allowZero ? "" : "positive ")}duration such as 500ms, 30s, 2m (at most 1 day)");
-        }
-        return duration;
-    }
+    private static string WithDefault(string description, string? fallback) => fallback is null ? description : $"{description} (default {fallback})";
 }

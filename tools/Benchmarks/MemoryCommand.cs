@@ -1,0 +1,239 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Grains.Hosting;
+using Grains.Inference.Model;
+using Grains.Interfaces;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Storage;
+
+namespace Benchmarks;
+
+/// <summary>
+/// <c>memory</c>: what a cached prediction costs a silo, as the cluster holds it: one PredictionGrain activation
+/// with its scores in memory. An in-process silo wired as the service wires it (<see cref="PredictionSiloBuilderExtensions.AddPredictionSilo"/>,
+/// localhost clustering) over a model activates <c>--keys</c> grains by predicting as many distinct short texts
+/// through <see cref="IGrainFactory"/>; GC heap and RSS before and after give the bytes per prediction. Grain
+/// storage is replaced by one that keeps nothing: in the cluster the stored copy lives in Redis, not in the silo.
+/// Then a second silo, with idle collection and memory-pressure shedding configured, takes <c>--stream</c> unique
+/// keys while RSS and the activation count are sampled ten times: RSS must level off.
+/// </summary>
+internal static class MemoryCommand
+{
+    public const string Name = "memory";
+
+    // Calls in flight at once: enough for the inference engine to form full batches, few enough not to queue past
+    // its capacity (Inference:QueueCapacity, 2048).
+    private const int CallsInFlight = 256;
+    private const int Samples = 10;
+
+    public static Command Create()
+    {
+        var keysOption = CliOptions.Int("--keys", "PredictionGrains activated for the bytes-per-prediction figure", 100_000);
+        var streamOption = CliOptions.Int("--stream", "unique keys streamed through the silo with collection on", 1_000_000);
+        var modelOption = CliOptions.String("--model", "model directory (the scores cost the same whatever the model; a small one is fastest)", "models/lexicon");
+        var ageOption = CliOptions.Double("--collection-age", "stream: an activation idle this long is collected (Orleans:GrainCollection:CollectionAge)", 10, minimum: 0.1);
+        var quantumOption = CliOptions.Double("--collection-quantum", "stream: how often the collector runs (Orleans:GrainCollection:CollectionQuantum)", 1, minimum: 0.1);
+        var limitOption = CliOptions.Int("--memory-limit-percent", "stream: shed activations above this share of the memory available (target 10 points lower)", 80, minimum: 11);
+        var jsonOption = CliOptions.Flag("--json", "end with one line SUMMARY {json}");
+        var command = new Command(Name, "silo memory per cached prediction (a PredictionGrain activation with its scores), and RSS while unique keys stream through")
+        {
+            keysOption, streamOption, modelOption, ageOption, quantumOption, limitOption, jsonOption,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(limitOption) > 100)
+            {
+                result.AddError($"--memory-limit-percent must be at most 100; got {result.GetValue(limitOption)}.");
+            }
+        });
+        command.SetAction((parse, cancellation) => RunAsync(
+            parse.InvocationConfiguration.Output,
+            new Settings(
+                parse.GetValue(keysOption),
+                parse.GetValue(streamOption),
+                RepositoryFiles.Resolve(parse.GetRequiredValue(modelOption)),
+                TimeSpan.FromSeconds(parse.GetValue(ageOption)),
+                TimeSpan.FromSeconds(parse.GetValue(quantumOption)),
+                parse.GetValue(limitOption),
+                parse.GetValue(jsonOption)),
+            cancellation));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(TextWriter output, Settings settings, CancellationToken cancellation)
+    {
+        long started = Stopwatch.GetTimestamp();
+        output.WriteLine($"# memory: PredictionGrain activations holding their scores, in-process silo over {settings.ModelPath}; grain storage keeps nothing");
+
+        // 1. Per cached prediction: nothing is collected while the keys are activated and measured.
+        double heapPerKey, rssPerKey, keysPerSecond;
+        string modelId;
+        int labels;
+        await using (var silo = await StartSiloAsync(settings, collect: false, cancellation))
+        {
+            modelId = silo.ModelId;
+            labels = silo.Labels;
+            // Warm-up on other keys: JIT, thread pool, the engine's buffers, the runtime's own grains.
+            await silo.PredictAsync("memory-warmup", 0, Math.Clamp(settings.Keys / 10, 100, 5_000), cancellation);
+            long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+            long rssBefore = Rss();
+            long phase = Stopwatch.GetTimestamp();
+            await silo.PredictAsync("memory", 0, settings.Keys, cancellation);
+            keysPerSecond = settings.Keys / Stopwatch.GetElapsedTime(phase).TotalSeconds;
+            long heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+            long rssAfter = Rss();
+            heapPerKey = (heapAfter - heapBefore) / (double)settings.Keys;
+            rssPerKey = (rssAfter - rssBefore) / (double)settings.Keys;
+            int activations = await silo.ActivationsAsync();
+            output.WriteLine($"# model {modelId} ({labels} labels); {settings.Keys:N0} predictions cached ({activations:N0} activations in the silo, {keysPerSecond:N0} new keys/s)");
+            output.WriteLine($"# {heapPerKey:F0} bytes/prediction of GC heap, {rssPerKey:F0} bytes/prediction of RSS");
+        }
+        GC.Collect();
+
+        // 2. A stream of unique keys through a silo that collects idle activations and sheds under memory pressure.
+        output.WriteLine($"# stream: {settings.Stream:N0} unique keys; idle activations collected after {settings.CollectionAge.TotalSeconds:0.##} s " +
+            $"(every {settings.CollectionQuantum.TotalSeconds:0.##} s), shedding above {settings.MemoryLimitPercent}% of available memory");
+        var rssSamples = new List<double>();
+        var activationSamples = new List<int>();
+        long streamStarted = Stopwatch.GetTimestamp();
+        await using (var silo = await StartSiloAsync(settings, collect: true, cancellation))
+        {
+            int every = Math.Max(1, settings.Stream / Samples);
+            for (int from = 0; from < settings.Stream; from += every)
+            {
+                int count = Math.Min(every, settings.Stream - from);
+                await silo.PredictAsync("memory-stream", from, count, cancellation);
+                rssSamples.Add(Rss() / 1048576.0);
+                activationSamples.Add(await silo.ActivationsAsync());
+                output.WriteLine($"  {from + count,12:N0} keys streamed: RSS {rssSamples[^1],6:F0} MB, {activationSamples[^1],9:N0} activations, {Stopwatch.GetElapsedTime(streamStarted).TotalSeconds,6:F1} s");
+            }
+        }
+        // The first samples fill the silo up to its steady state; flatness is judged from the second half.
+        var steady = rssSamples.Skip(rssSamples.Count / 2).ToArray();
+        double spread = steady.Length > 0 ? steady.Max() / steady.Min() - 1 : 0;
+        output.WriteLine($"# RSS over the second half of the stream: {steady.Min():F0}-{steady.Max():F0} MB ({spread:P1} spread); " +
+            $"load avg at end {MachineLoad.Read()}; {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s in all");
+
+        if (settings.Json)
+        {
+            SummaryLine.Write(output, new
+            {
+                command = Name,
+                model = settings.ModelPath,
+                modelId,
+                labels,
+                keys = settings.Keys,
+                heapBytesPerPrediction = SummaryLine.Round(heapPerKey, 1),
+                rssBytesPerPrediction = SummaryLine.Round(rssPerKey, 1),
+                keysPerSecond = SummaryLine.Round(keysPerSecond, 0),
+                stream = settings.Stream,
+                collectionAgeSeconds = settings.CollectionAge.TotalSeconds,
+                memoryLimitPercent = settings.MemoryLimitPercent,
+                rssMegabytes = rssSamples.Select(s => SummaryLine.Round(s, 1)).ToArray(),
+                activations = activationSamples,
+                steadyRssSpreadPercent = SummaryLine.Round(spread * 100, 1),
+            });
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// A silo as the service wires it, with localhost clustering on a free port and a grain storage that keeps
+    /// nothing. <paramref name="collect"/>: the stream's collection settings; otherwise nothing is collected.
+    /// </summary>
+    private static async Task<MemorySilo> StartSiloAsync(Settings settings, bool collect, CancellationToken cancellation)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        const string collection = "Orleans:GrainCollection:";
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Model:Path"] = settings.ModelPath,
+            ["Storage:Provider"] = "Memory",
+            [collection + "CollectionAge"] = (collect ? settings.CollectionAge : TimeSpan.FromDays(1)).ToString(),
+            [collection + "CollectionQuantum"] = (collect ? settings.CollectionQuantum : TimeSpan.FromHours(1)).ToString(),
+            [collection + "EnableActivationSheddingOnMemoryPressure"] = collect ? "true" : "false",
+            [collection + "MemoryUsageLimitPercentage"] = settings.MemoryLimitPercent.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [collection + "MemoryUsageTargetPercentage"] = (settings.MemoryLimitPercent - 10).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var configuration = builder.Configuration;
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: 0);
+            silo.AddPredictionSilo(configuration);
+            // Last registration wins: the PredictionGrains' storage keeps nothing, so the heap holds activations only.
+            silo.Services.AddKeyedSingleton<IGrainStorage>(PredictionStorage.Name, new NothingKeptGrainStorage());
+        });
+        var host = builder.Build();
+        await host.StartAsync(cancellation);
+        return new MemorySilo(host);
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+
+    private static long Rss()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64;
+    }
+
+    private sealed record Settings(
+        int Keys, int Stream, string ModelPath, TimeSpan CollectionAge, TimeSpan CollectionQuantum, int MemoryLimitPercent, bool Json);
+
+    /// <summary>The running silo and what the benchmark asks of it.</summary>
+    private sealed class MemorySilo(IHost host) : IAsyncDisposable
+    {
+        private readonly IGrainFactory _grains = host.Services.GetRequiredService<IGrainFactory>();
+        private readonly SentimentModel _model = host.Services.GetRequiredService<SentimentModel>();
+
+        public string ModelId => _model.Descriptor.ModelId;
+
+        public int Labels => _model.LabelCount;
+
+        /// <summary>Predicts the texts <c>{prefix} {from}</c> .. <c>{prefix} {from + count - 1}</c>: one new activation each.</summary>
+        public async Task PredictAsync(string prefix, int from, int count, CancellationToken cancellation)
+        {
+            string modelId = ModelId;
+            await Parallel.ForEachAsync(
+                Enumerable.Range(from, count),
+                new ParallelOptions { MaxDegreeOfParallelism = CallsInFlight, CancellationToken = cancellation },
+                async (i, token) =>
+                {
+                    string text = $"{prefix} {i}";
+                    var grain = _grains.GetGrain<IPredictionGrain>(PredictionGrainKey.Format(modelId, PredictionKey.Compute(modelId, text)));
+                    var result = await grain.PredictAsync(text, token);
+                    if (result.Status != PredictionStatus.Ok)
+                    {
+                        throw new InvalidOperationException($"Prediction of '{text}' failed: {result.Status}.");
+                    }
+                });
+        }
+
+        /// <summary>Activations in the silo, every grain type (the runtime's own are a handful).</summary>
+        public Task<int> ActivationsAsync() => _grains.GetGrain<IManagementGrain>(0).GetTotalActivationCount();
+
+        public async ValueTask DisposeAsync()
+        {
+            await host.StopAsync(CancellationToken.None);
+            host.Dispose();
+        }
+    }
+
+    /// <summary>Grain storage that stores nothing and reads nothing (every read is a miss).</summary>
+    private sealed class NothingKeptGrainStorage : IGrainStorage
+    {
+        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Task.CompletedTask;
+
+        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Task.CompletedTask;
+
+        public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Task.CompletedTask;
+    }
+}
