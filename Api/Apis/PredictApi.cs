@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using Api.Prediction;
 using Api.Routing;
 using Grains.Hosting;
-using Grains.Inference.Batching;
+using Inference.Batching;
 using Grains.Interfaces;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;

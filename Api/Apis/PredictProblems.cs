@@ -1,5 +1,5 @@
 using Api.Prediction;
-using Grains.Inference.Batching;
+using Inference.Batching;
 
 namespace Api.Apis;
 

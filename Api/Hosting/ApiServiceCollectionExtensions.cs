@@ -3,7 +3,7 @@ using Api.Dashboard;
 using Api.Prediction;
 using Api.Routing;
 using Grains.Hosting;
-using Grains.Inference.Model;
+using Inference.Model;
 using Metrics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -43,7 +43,7 @@ public static class ApiServiceCollectionExtensions
                 silo.AddPredictionSilo(configuration);
             });
             services.AddOperatorDashboard(embedded: true);
-            services.AddPrometheusMetrics(static sp => new BuildInfo("embedded", EmbeddedSiloId, () => sp.GetRequiredService<SentimentModel>().Descriptor.ModelId));
+            services.AddPrometheusMetrics(static sp => new BuildInfo("embedded", EmbeddedSiloId, () => sp.GetRequiredService<SentimentModel>().ModelId));
         }
         else
         {

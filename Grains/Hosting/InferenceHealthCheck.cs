@@ -1,3 +1,4 @@
+using Inference;
 using Grains.Inference;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

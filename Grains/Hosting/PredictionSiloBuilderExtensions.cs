@@ -1,6 +1,7 @@
+using Inference;
 using Grains.Inference;
-using Grains.Inference.Batching;
-using Grains.Inference.Model;
+using Inference.Batching;
+using Inference.Model;
 using Grains.Placement;
 using Grains.Prediction;
 using Grains.Storage;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Grains.Inference.Batching;
-using Grains.Inference.Model;
+using Inference.Batching;
+using Inference.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,4 @@
-using Grains.Inference.Model;
+using Inference.Model;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;

@@ -1,5 +1,6 @@
+using Inference;
 using System.Runtime.InteropServices;
-using Grains.Inference.Batching;
+using Inference.Batching;
 using Grains.Interfaces;
 using Orleans.Concurrency;
 

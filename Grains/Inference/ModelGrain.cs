@@ -1,5 +1,5 @@
-using Grains.Inference.Model;
 using Grains.Interfaces;
+using Inference.Model;
 using Orleans.Concurrency;
 
 namespace Grains.Inference;
@@ -8,5 +8,7 @@ namespace Grains.Inference;
 [StatelessWorker]
 internal sealed class ModelGrain(SentimentModel model) : Grain, IModelGrain
 {
-    public ValueTask<ModelDescriptor> GetDescriptorAsync() => ValueTask.FromResult(model.Descriptor);
+    private readonly ModelDescriptor _descriptor = new(model.ModelId, model.Labels, model.MaxTokens);
+
+    public ValueTask<ModelDescriptor> GetDescriptorAsync() => ValueTask.FromResult(_descriptor);
 }

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using Grains.Hosting;
-using Grains.Inference.Model;
+using Inference.Model;
 using Grains.Interfaces;
 using Grains.Placement;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,7 +40,7 @@ internal sealed partial class PredictionGrain(
     {
         // Placement puts a grain on a silo of its key's model whenever one exists; during a rolling upgrade a
         // key of a model no silo serves any more can still land here, and must not get this model's scores.
-        _servesModel = PredictionGrainKey.ModelIdOf(this.GetPrimaryKeyString()).SequenceEqual(model.Descriptor.ModelId);
+        _servesModel = PredictionGrainKey.ModelIdOf(this.GetPrimaryKeyString()).SequenceEqual(model.ModelId);
         return Task.CompletedTask;
     }
 

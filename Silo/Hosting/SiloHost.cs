@@ -1,6 +1,6 @@
 using Grains.Hosting;
 using Grains.Interfaces;
-using Grains.Inference.Model;
+using Inference.Model;
 using Metrics;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +23,7 @@ public static class SiloHost
         builder.UseOrleans(silo => silo.UsePredictionRedisClustering(configuration).AddPredictionSilo(configuration));
         builder.Services.AddPrometheusMetrics(static sp => new BuildInfo("silo",
             sp.GetRequiredService<IOptions<Orleans.Configuration.SiloOptions>>().Value.SiloName,
-            () => sp.GetRequiredService<SentimentModel>().Descriptor.ModelId));
+            () => sp.GetRequiredService<SentimentModel>().ModelId));
 
         var app = builder.Build();
         app.MapHealthEndpoints();

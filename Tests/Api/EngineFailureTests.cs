@@ -1,3 +1,4 @@
+using Inference;
 using System.Net;
 using System.Net.Http.Json;
 using Grains.Inference;

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Grains.Inference.Batching;
+using Inference.Batching;
 using Grains.Interfaces;
 using Grains.Hosting;
-using Grains.Inference.Model;
+using Inference.Model;
 using Grains.Prediction;
 using Orleans.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +23,7 @@ public sealed class ModelFaultTests(FaultyModelApiFactory factory) : IClassFixtu
     {
         var inference = factory.Services.GetRequiredService<InferenceMetrics>();
         var storage = factory.Services.GetRequiredKeyedService<IGrainStorage>(PredictionStorage.Name);
-        var modelId = factory.Services.GetRequiredService<SentimentModel>().Descriptor.ModelId;
+        var modelId = factory.Services.GetRequiredService<SentimentModel>().ModelId;
         int errorsBefore = ErrorLines().Count;
 
         for (int attempt = 0; attempt < 5; attempt++)

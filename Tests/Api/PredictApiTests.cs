@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Grains.Inference.Batching;
+using Inference.Batching;
 using Grains.Interfaces;
 using Grains.Prediction;
 using Microsoft.Extensions.DependencyInjection;

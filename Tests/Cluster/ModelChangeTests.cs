@@ -1,4 +1,4 @@
-using Grains.Inference.Model;
+using Inference.Model;
 using Grains.Interfaces;
 using Microsoft.Extensions.DependencyInjection;
 using Tests.Infrastructure;
@@ -19,7 +19,7 @@ public sealed class ModelChangeTests
             perSilo: index => index == 1 ? new Dictionary<string, string?> { ["Model:MaxTokens"] = "64" } : null);
         await cluster.WaitForSiloMetadataAsync();
         var silos = cluster.Cluster.GetActiveSilos().ToList();
-        var models = silos.Select(silo => cluster.ServicesOf(silo).GetRequiredService<SentimentModel>().Descriptor.ModelId).ToList();
+        var models = silos.Select(silo => cluster.ServicesOf(silo).GetRequiredService<SentimentModel>().ModelId).ToList();
         Assert.NotEqual(models[0], models[1]);
 
         for (int s = 0; s < silos.Count; s++)
@@ -61,7 +61,7 @@ public sealed class ModelChangeTests
         // Roll: a silo of the new model joins, the old one leaves.
         var upgraded = await cluster.Cluster.StartAdditionalSiloAsync();
         await cluster.Cluster.StopSiloAsync(cluster.Cluster.Silos[0]);
-        string newModel = cluster.ServicesOf(upgraded).GetRequiredService<SentimentModel>().Descriptor.ModelId;
+        string newModel = cluster.ServicesOf(upgraded).GetRequiredService<SentimentModel>().ModelId;
         Assert.NotEqual(oldModel, newModel);
 
         var (model, results) = await cluster.Router.PredictAsync(["a text after the upgrade"], CancellationToken.None);

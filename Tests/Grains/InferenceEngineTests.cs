@@ -1,4 +1,5 @@
-using Grains.Inference.Batching;
+using Inference;
+using Inference.Batching;
 using Tests.Infrastructure;
 
 namespace Tests.Grains;

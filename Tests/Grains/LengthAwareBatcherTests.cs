@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.Metrics;
-using Grains.Inference.Batching;
+using Inference.Batching;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Tests.Grains;

@@ -1,4 +1,4 @@
-using Grains.Inference.Batching;
+using Inference.Batching;
 
 namespace Tests.Grains;
 

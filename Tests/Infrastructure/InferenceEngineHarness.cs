@@ -1,7 +1,8 @@
+using Inference;
 using System.Diagnostics.Metrics;
 using Grains.Inference;
-using Grains.Inference.Batching;
-using Grains.Inference.Model;
+using Inference.Batching;
+using Inference.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

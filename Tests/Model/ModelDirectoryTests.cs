@@ -1,5 +1,5 @@
-using Grains.Inference.Batching;
-using Grains.Inference.Model;
+using Inference.Batching;
+using Inference.Model;
 using Tests.Infrastructure;
 
 namespace Tests.Model;

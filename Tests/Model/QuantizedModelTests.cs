@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Grains.Inference.Model;
+using Inference.Model;
 using Tests.Infrastructure;
 
 namespace Tests.Model;

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Grains.Inference.Session;
+using Inference.Session;
 using Xunit.Abstractions;
 
 namespace Tests.Session;
@@ -9,7 +9,7 @@ public sealed class ModelRunnerResourceTests(SessionTestModel model, ITestOutput
 {
     /// <summary>
     /// What one run allocates on the managed heap with two inputs: the binding's OrtValue wrappers and its name and
-    /// handle arrays, our shape arrays. Measured 2026-12-01: see Grains/Inference/Session/README.md.
+    /// handle arrays, our shape arrays. Measured 2026-12-01: see Inference/Session/README.md.
     /// </summary>
     private const int MaxAllocatedBytesPerRun = 1024;
 

@@ -1,4 +1,4 @@
-using Grains.Inference.Session;
+using Inference.Session;
 using Microsoft.ML.OnnxRuntime;
 using Xunit.Abstractions;
 

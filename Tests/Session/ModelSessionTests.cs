@@ -1,5 +1,5 @@
-using Grains.Inference.Model;
-using Grains.Inference.Session;
+using Inference.Model;
+using Inference.Session;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Tests.Session;

@@ -2,7 +2,7 @@ using Tests.Infrastructure;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Grains.Inference.Tokenization;
+using Inference.Tokenization;
 
 namespace Tests.Tokenization;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Grains.Inference.Tokenization;
+using Inference.Tokenization;
 
 namespace Tests.Tokenization;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Grains.Inference.Tokenization;
+using Inference.Tokenization;
 
 namespace Tests.Tokenization;
 

@@ -1,4 +1,4 @@
-using Grains.Inference.Tokenization;
+using Inference.Tokenization;
 
 namespace Tests.Tokenization;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Grains.Inference.Batching;
+using Inference.Batching;
 
 namespace Benchmarks;
 

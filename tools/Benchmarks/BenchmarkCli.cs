@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using Grains.Inference.Model;
+using Inference.Model;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Benchmarks;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Grains.Inference.Batching;
-using Grains.Inference.Model;
-using Grains.Inference.Session;
+using Inference.Batching;
+using Inference.Model;
+using Inference.Session;
 
 namespace Benchmarks;
 

@@ -1,8 +1,9 @@
+using Inference;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Grains.Inference;
-using Grains.Inference.Batching;
+using Inference.Batching;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

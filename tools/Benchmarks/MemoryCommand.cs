@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Grains.Hosting;
-using Grains.Inference.Model;
+using Inference.Model;
 using Grains.Interfaces;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -194,7 +194,7 @@ internal static class MemoryCommand
         private readonly IGrainFactory _grains = host.Services.GetRequiredService<IGrainFactory>();
         private readonly SentimentModel _model = host.Services.GetRequiredService<SentimentModel>();
 
-        public string ModelId => _model.Descriptor.ModelId;
+        public string ModelId => _model.ModelId;
 
         public int Labels => _model.LabelCount;
 

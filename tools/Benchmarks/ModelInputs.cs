@@ -1,5 +1,5 @@
-using Grains.Inference.Model;
-using Grains.Inference.Tokenization;
+using Inference.Model;
+using Inference.Tokenization;
 
 namespace Benchmarks;
 

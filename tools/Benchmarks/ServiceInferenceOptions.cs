@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Grains.Inference.Batching;
-using Grains.Inference.Session;
+using Inference.Batching;
+using Inference.Session;
 using Microsoft.Extensions.Configuration;
 
 namespace Benchmarks;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Grains.Inference.Tokenization;
+using Inference.Tokenization;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

@@ -1,0 +1,69 @@
+using System.Diagnostics.Metrics;
+using Metrics;
+
+namespace Inference.Batching;
+
+/// <summary>Instruments of the batching inference path.</summary>
+public sealed class InferenceMetrics
+{
+    public const string MeterName = "PredictionCluster.Inference";
+
+    private readonly Meter _meter;
+
+    public InferenceMetrics(IMeterFactory meterFactory)
+    {
+        var meter = _meter = meterFactory.Create(MeterName);
+        Batches = meter.CreateCounter<long>("inference.batches", "{batch}", "ONNX Runtime runs");
+        Inferences = meter.CreateCounter<long>("inference.texts", "{text}", "Texts run through the model");
+        Rejected = meter.CreateCounter<long>("inference.rejected", "{text}", "Texts refused because the queue was full");
+        Dropped = meter.CreateCounter<long>("inference.dropped", "{text}", "Texts dropped before their batch ran because the caller gave up");
+        BatchSize = meter.CreateHistogram("inference.batch.size", "{text}", "Texts per batch", null,
+            new InstrumentAdvice<int> { HistogramBucketBoundaries = HistogramBuckets.BatchSize });
+        BatchTokens = meter.CreateHistogram("inference.batch.padded_tokens", "{token}", "Padded tokens per batch (rows x longest)", null,
+            new InstrumentAdvice<int> { HistogramBucketBoundaries = HistogramBuckets.BatchTokens });
+        BatchDuration = meter.CreateHistogram<double>("inference.batch.duration", "s", "Time of one ONNX Runtime run");
+    }
+
+    private long _batchCount, _textCount, _rejectedCount, _droppedCount;
+
+    public Counter<long> Batches { get; }
+    public Counter<long> Inferences { get; }
+    public Counter<long> Rejected { get; }
+    public Counter<long> Dropped { get; }
+    public Histogram<int> BatchSize { get; }
+    public Histogram<int> BatchTokens { get; }
+    public Histogram<double> BatchDuration { get; }
+
+    /// <summary>Totals since start, for tests and the dashboard (instruments only publish to listeners).</summary>
+    public long BatchCount => Interlocked.Read(ref _batchCount);
+    public long TextCount => Interlocked.Read(ref _textCount);
+    public long RejectedCount => Interlocked.Read(ref _rejectedCount);
+    public long DroppedCount => Interlocked.Read(ref _droppedCount);
+
+    /// <summary>Publishes the queue's depth (the queue is created after these instruments, by the grain that owns it).</summary>
+    public void ObserveQueueDepth(Func<int> depth) =>
+        _meter.CreateObservableGauge("inference.queue.depth", depth, "{text}", "Texts waiting for a batch (queued or staged)");
+
+    public void RecordBatch(int texts, int paddedTokens, double seconds)
+    {
+        Interlocked.Increment(ref _batchCount);
+        Interlocked.Add(ref _textCount, texts);
+        Batches.Add(1);
+        Inferences.Add(texts);
+        BatchSize.Record(texts);
+        BatchTokens.Record(paddedTokens);
+        BatchDuration.Record(seconds);
+    }
+
+    public void RecordRejected()
+    {
+        Interlocked.Increment(ref _rejectedCount);
+        Rejected.Add(1);
+    }
+
+    public void RecordDropped()
+    {
+        Interlocked.Increment(ref _droppedCount);
+        Dropped.Add(1);
+    }
+}

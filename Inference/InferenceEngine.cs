@@ -1,0 +1,297 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Inference.Batching;
+using Inference.Model;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Inference;
+
+/// <summary>
+/// The silo's batching engine (a DI singleton that InferenceGrain activations hand texts to): texts are tokenized by the caller, queued (bounded), gathered
+/// into batches that close at <see cref="InferenceOptions.MaxBatchSize"/>, <see cref="InferenceOptions.MaxBatchTokens"/>
+/// (padded) or <see cref="InferenceOptions.MaxBatchDelay"/>, and run by dedicated worker threads. A batch is
+/// formed around the oldest waiting text from texts of similar length (<see cref="LengthAwareBatcher"/>).
+/// </summary>
+public sealed partial class InferenceEngine : IHostedService, IDisposable
+{
+    // Batches' worth of texts the batch loop looks at when it forms a batch.
+    private const int StageBatches = 4;
+
+    // A model that fails keeps failing for every text that triggers it: one log line per interval carries the
+    // count, rather than one line per request.
+    private const long FailureLogIntervalMs = 60_000;
+
+    private readonly SentimentModel _model;
+    private readonly InferenceOptions _options;
+    private readonly InferenceMetrics _metrics;
+    private readonly ILogger<InferenceEngine> _logger;
+    private readonly Channel<InferenceRequest> _queue;
+    private readonly InferenceWorker[] _workers;
+    /// <summary>Workers with nothing to do; <see cref="_idleCount"/> counts them for the batch loop to await.</summary>
+    private readonly ConcurrentQueue<InferenceWorker> _idle = new();
+    private readonly SemaphoreSlim _idleCount = new(0);
+    /// <summary>
+    /// Texts taken off the queue but not yet batched, oldest first (batch loop only). A window of several
+    /// batches lets each batch gather texts of similar length, so little of a run is spent on padding.
+    /// </summary>
+    private readonly List<InferenceRequest> _staged;
+    private readonly int _stageCapacity;
+    private readonly LengthAwareBatcher _batcher;
+    private int _stagedCount;
+    private Task? _batchLoop;
+    /// <summary>Set once, before the queue is completed with it, when the batch loop has died.</summary>
+    private volatile InferenceUnavailableException? _failure;
+    /// <summary>Per <see cref="InferenceFailure"/>: texts failed since the last log line, and when the next may be written.</summary>
+    private readonly long[] _failuresSinceLog = new long[Enum.GetValues<InferenceFailure>().Length];
+    private readonly long[] _nextFailureLogAt = new long[Enum.GetValues<InferenceFailure>().Length];
+
+    public InferenceEngine(SentimentModel model, IOptions<InferenceOptions> options, InferenceMetrics metrics, ILogger<InferenceEngine> logger)
+    {
+        _model = model;
+        _options = options.Value;
+        _metrics = metrics;
+        _logger = logger;
+        _queue = Channel.CreateBounded<InferenceRequest>(new BoundedChannelOptions(_options.QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _stageCapacity = StageBatches * _options.MaxBatchSize;
+        _staged = new List<InferenceRequest>(_stageCapacity);
+        _batcher = new LengthAwareBatcher(_options.MaxBatchSize, _options.MaxBatchTokens, _stageCapacity, metrics);
+        _workers = new InferenceWorker[_options.WorkerCount];
+        for (int i = 0; i < _workers.Length; i++)
+        {
+            _workers[i] = new InferenceWorker(i, model, _options, metrics, ReturnIdle, ReportFailure);
+        }
+        metrics.ObserveQueueDepth(() => QueueDepth);
+    }
+
+    /// <summary>Why the engine stopped taking texts after an internal error; null while it works (readiness).</summary>
+    public Exception? Failure => _failure;
+
+    /// <summary>
+    /// Test seam: runs on the batch loop with each batch it has formed, before a worker runs it. A hook that throws
+    /// kills the loop the way a bug in it would.
+    /// </summary>
+    internal Action<IReadOnlyList<InferenceRequest>>? BatchFormed { get; set; }
+
+    /// <summary>Texts waiting for a batch (queued or staged).</summary>
+    public int QueueDepth => _queue.Reader.Count + Volatile.Read(ref _stagedCount);
+
+    public ValueTask<float[]?> InferAsync(string text, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<float[]?>(cancellationToken);
+        }
+        long[] ids = ArrayPool<long>.Shared.Rent(_model.MaxTokens);
+        int length = _model.Tokenizer.Encode(text, ids.AsSpan(0, _model.MaxTokens));
+        var request = new InferenceRequest(ids, length, cancellationToken);
+        if (!_queue.Writer.TryWrite(request))
+        {
+            request.Release();
+            if (_failure is { } failure)
+            {
+                return ValueTask.FromException<float[]?>(failure);
+            }
+            // Full (or shutting down): say so now rather than make the caller wait behind the backlog.
+            _metrics.RecordRejected();
+            return ValueTask.FromResult<float[]?>(null);
+        }
+        return new ValueTask<float[]?>(request.Completion.Task);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var worker in _workers)
+        {
+            worker.Launch();
+            ReturnIdle(worker);
+        }
+        _batchLoop = Task.Run(BatchLoopAsync, CancellationToken.None);
+        LogStarted(_workers.Length, _options.MaxBatchSize, _options.MaxBatchTokens, _options.MaxBatchDelay.TotalMilliseconds);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops taking texts, runs what is queued (drain), then lets the workers exit.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        if (_batchLoop is null)
+        {
+            return;
+        }
+        try
+        {
+            await _batchLoop.WaitAsync(cancellationToken);
+            foreach (var worker in _workers)
+            {
+                worker.Stop();
+            }
+            await Task.WhenAll(_workers.Select(w => w.Exited.Task)).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            LogDrainTimedOut(QueueDepth);
+        }
+    }
+
+    public void Dispose() => _queue.Writer.TryComplete();
+
+    private void ReturnIdle(InferenceWorker worker)
+    {
+        _idle.Enqueue(worker);
+        _idleCount.Release();
+    }
+
+    private async Task BatchLoopAsync()
+    {
+        var reader = _queue.Reader;
+        InferenceWorker? filling = null;
+        try
+        {
+            while (true)
+            {
+                await _idleCount.WaitAsync().ConfigureAwait(false);
+                if (!_idle.TryDequeue(out filling))
+                {
+                    throw new InvalidOperationException("Idle worker count and idle queue disagree.");
+                }
+                if (!await CollectAsync(reader, filling.Batch).ConfigureAwait(false))
+                {
+                    ReturnIdle(filling);
+                    return;
+                }
+                BatchFormed?.Invoke(filling.Batch);
+                filling.Start();
+                filling = null;
+            }
+        }
+        catch (Exception e)
+        {
+            LogBatchLoopFailed(e);
+            FailWaiting(new InferenceUnavailableException("The inference engine stopped after an internal error; restart the service.", e), filling);
+        }
+    }
+
+    /// <summary>
+    /// After the batch loop died: refuses new texts and fails every text that would otherwise wait forever (queued,
+    /// staged, or in a batch no worker was given), so callers hear at once instead of at their timeout.
+    /// </summary>
+    private void FailWaiting(InferenceUnavailableException failure, InferenceWorker? filling)
+    {
+        // Published before the queue completes, so a writer refused by the completed queue finds the reason.
+        _failure = failure;
+        _queue.Writer.TryComplete(failure);
+        var waiting = new List<InferenceRequest>(_staged);
+        _staged.Clear();
+        Volatile.Write(ref _stagedCount, 0);
+        if (filling is not null)
+        {
+            waiting.AddRange(filling.Batch);
+            filling.Batch.Clear();
+        }
+        // The queue takes no more writes, so this drains it to the end.
+        while (_queue.Reader.TryRead(out var queued))
+        {
+            waiting.Add(queued);
+        }
+        foreach (var request in waiting)
+        {
+            request.Completion.TrySetException(failure);
+            request.Release();
+        }
+    }
+
+    /// <summary>
+    /// Texts the model could not score: counted, and logged at most once per interval for each kind of failure,
+    /// with the count (each kind is a different fault to fix, so one does not hide the other).
+    /// </summary>
+    private void ReportFailure(InferenceFailedException failure, int texts)
+    {
+        int kind = (int)failure.Reason;
+        Interlocked.Add(ref _failuresSinceLog[kind], texts);
+        long now = Environment.TickCount64;
+        long due = Interlocked.Read(ref _nextFailureLogAt[kind]);
+        if (now < due || Interlocked.CompareExchange(ref _nextFailureLogAt[kind], now + FailureLogIntervalMs, due) != due)
+        {
+            return;
+        }
+        LogInferenceFailed(failure, failure.Reason, Interlocked.Exchange(ref _failuresSinceLog[kind], 0), FailureLogIntervalMs / 1000);
+    }
+
+    /// <summary>
+    /// Fills <paramref name="batch"/>; false when the queue is completed and nothing is left. Under load the
+    /// queue already holds a full batch and nothing waits; only a shallow queue waits up to the delay for company.
+    /// </summary>
+    private async ValueTask<bool> CollectAsync(ChannelReader<InferenceRequest> reader, List<InferenceRequest> batch)
+    {
+        long deadline = 0;
+        while (true)
+        {
+            Stage(reader);
+            if (_staged.Count >= _options.MaxBatchSize)
+            {
+                break;
+            }
+            if (_staged.Count == 0)
+            {
+                if (!await reader.WaitToReadAsync().ConfigureAwait(false))
+                {
+                    return false;
+                }
+                continue;
+            }
+
+            if (deadline == 0)
+            {
+                deadline = Environment.TickCount64 + (long)Math.Ceiling(_options.MaxBatchDelay.TotalMilliseconds);
+            }
+            long remaining = deadline - Environment.TickCount64;
+            if (remaining <= 0)
+            {
+                break;
+            }
+            var more = reader.WaitToReadAsync().AsTask();
+            if (await Task.WhenAny(more, Task.Delay((int)remaining)).ConfigureAwait(false) != more || !more.Result)
+            {
+                break;
+            }
+        }
+        _batcher.Form(_staged, batch);
+        Volatile.Write(ref _stagedCount, _staged.Count);
+        return true;
+    }
+
+    /// <summary>Moves queued texts into the staging window (up to its size), dropping callers that gave up.</summary>
+    private void Stage(ChannelReader<InferenceRequest> reader)
+    {
+        while (_staged.Count < _stageCapacity && reader.TryRead(out var next))
+        {
+            if (next.IsAbandoned)
+            {
+                _metrics.RecordDropped();
+                next.Release();
+                continue;
+            }
+            _staged.Add(next);
+        }
+        Volatile.Write(ref _stagedCount, _staged.Count);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Inference started: {Workers} worker(s), batches of at most {MaxBatchSize} texts / {MaxBatchTokens} padded tokens, delay {DelayMs} ms")]
+    private partial void LogStarted(int workers, int maxBatchSize, int maxBatchTokens, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown timed out with {QueueDepth} text(s) still queued")]
+    private partial void LogDrainTimedOut(int queueDepth);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The model could not score {Texts} text(s) ({Reason}) since the last such message; the next is logged in {IntervalSeconds} s at the earliest")]
+    private partial void LogInferenceFailed(Exception exception, InferenceFailure reason, long texts, long intervalSeconds);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The batch loop failed; inference stops, every waiting and later text fails, readiness turns unhealthy")]
+    private partial void LogBatchLoopFailed(Exception exception);
+}
