@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Grains.Interfaces;
 using Polly;
 using Polly.Registry;
@@ -60,7 +59,7 @@ public sealed class GrainPredictionRouter(IGrainFactory grains, ClusterModel mod
             return await _pipeline.ExecuteAsync(static (state, attempt) =>
                 // The grain gets the request's token, not the attempt's: an attempt given up on a slow silo
                 // leaves the grain computing, so the repeat (queued behind it on that grain) finds the answer.
-                state.grain.PredictAsync(state.text, state.cancellationToken).AsTask().WaitAsync(attempt).ToValueTask(),
+                new ValueTask<PredictionResult>(state.grain.PredictAsync(state.text, state.cancellationToken).AsTask().WaitAsync(attempt)),
                 (grain, text, cancellationToken), cancellationToken);
         }
         catch (Exception e) when (GrainCallPipeline.IsTransient(e) && !cancellationToken.IsCancellationRequested)
@@ -80,9 +79,4 @@ public sealed class GrainPredictionRouter(IGrainFactory grains, ClusterModel mod
         }
         return false;
     }
-}
-
-internal static class TaskExtensions
-{
-    public static ValueTask<T> ToValueTask<T>(this Task<T> task) => new(task);
 }
