@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every benchmark in one run on this machine, so ratios compare figures measured side by side:
-# the engine (raw ONNX Runtime through our interop), the InferenceEngine alone, silo memory per cached
+# the engine (raw ONNX Runtime through Microsoft.ML.OnnxRuntime), the InferenceEngine alone, silo memory per cached
 # prediction, the service (embedded, float and INT8 model) and the cluster (API + 2 Orleans silos + Redis,
 # scripts/cluster.sh) under the load runner, and bare Kestrel.
 #   scripts/bench.sh                    default durations (about 11 minutes)
