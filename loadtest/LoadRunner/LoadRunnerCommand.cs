@@ -92,20 +92,10 @@ internal static class LoadRunnerCommand
         return options.FailOnErrors && result.Measured.Errors > 0 ? RequestsFailed : Completed;
     }
 
-    /// <summary>The errors, then the help of the command they belong to (as <c>COMMAND --help</c> prints it).</summary>
+    /// <summary>The errors, then the help of the command they belong to; exit code <see cref="BadUsage"/>.</summary>
     private static int Usage(CommandResult command, IEnumerable<string> messages, TextWriter error)
     {
-        foreach (string message in messages)
-        {
-            error.WriteLine($"error: {message}");
-        }
-        error.WriteLine();
-        var path = new List<string> { "--help" };
-        for (var result = command; result.Parent is CommandResult parent; result = parent)
-        {
-            path.Insert(0, result.Command.Name);
-        }
-        CreateRootCommand().Parse(path).Invoke(new InvocationConfiguration { Output = error });
+        Tools.Shared.CommandLineErrors.Write(CreateRootCommand(), command, messages, error);
         return BadUsage;
     }
 
