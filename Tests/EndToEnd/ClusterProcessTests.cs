@@ -14,10 +14,18 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
         await load.WaitForMoreAsync(100, TimeSpan.FromSeconds(60));
 
         await cluster.Silos["silo-2"].KillAsync();
+        var sinceKill = System.Diagnostics.Stopwatch.StartNew();
+        // Failure detection as configured (Orleans:Membership): the survivor declares the killed silo dead in seconds.
+        while (await cluster.StatusInTableAsync("silo-2") != SiloStatus.Dead)
+        {
+            Assert.True(sinceKill.Elapsed < TimeSpan.FromSeconds(15), $"silo-2 not declared dead {sinceKill.Elapsed.TotalSeconds:F1} s after SIGKILL");
+            await Task.Delay(50);
+        }
+        var declaredDead = sinceKill.Elapsed;
         await load.WaitForMoreAsync(300, TimeSpan.FromSeconds(90));
         await load.StopAsync();
 
-        output.WriteLine($"answered {load.Answered}, failed {load.Failures.Count}");
+        output.WriteLine($"answered {load.Answered}, failed {load.Failures.Count}; silo-2 declared dead {declaredDead.TotalSeconds:F1} s after SIGKILL");
         Assert.True(load.Failures.Count == 0, string.Join("\n", load.Failures.Take(10).Select(f => f.What)));
     }
 

@@ -54,6 +54,33 @@ public sealed class ProcessCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The status Orleans' member table in Redis gives silo <paramref name="name"/> now (the row of its latest
+    /// incarnation), e.g. <c>Active</c> or <c>Dead</c>; null when it has no row.
+    /// </summary>
+    public async Task<SiloStatus?> StatusInTableAsync(string name)
+    {
+        // Rows are JSON values of the hash {ServiceId}/members/{ClusterId}; the field "Version" is the table's version.
+        string raw = await Redis.CliAsync("HVALS", $"{_clusterId}/members/{_clusterId}");
+        SiloStatus? status = null;
+        DateTime latest = DateTime.MinValue;
+        foreach (string line in raw.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!line.StartsWith('{'))
+            {
+                continue;
+            }
+            using var row = System.Text.Json.JsonDocument.Parse(line);
+            var root = row.RootElement;
+            if (root.GetProperty("SiloName").GetString() == name && root.GetProperty("StartTime").GetDateTime() > latest)
+            {
+                latest = root.GetProperty("StartTime").GetDateTime();
+                status = (SiloStatus)root.GetProperty("Status").GetInt32();
+            }
+        }
+        return status;
+    }
+
     /// <summary>(Re)starts silo <paramref name="name"/> on its ports; does not wait for it.</summary>
     public ServerProcess StartSilo(string name)
     {
