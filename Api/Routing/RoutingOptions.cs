@@ -12,9 +12,12 @@ public sealed class RoutingOptions
 {
     public const string SectionName = "Routing";
 
-    /// <summary>The whole budget of one text's call, retries included; past it the request gets 503.</summary>
+    /// <summary>
+    /// The whole budget of one text's call, retries included; past it the request gets 503. Failover takes a few
+    /// seconds (a killed silo is declared dead in 1–2 s); with no silo at all, clients wait this long for their 503.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
-    public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long one attempt may take before it is repeated (measured here: a killed silo is declared dead in 0.6–2.2 s).</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
