@@ -12,4 +12,7 @@ public enum PredictionSource
 
     /// <summary>The model ran for it.</summary>
     Inference = 2,
+
+    /// <summary>The API's near cache held it (no grain was called).</summary>
+    NearCache = 3,
 }

@@ -26,9 +26,11 @@ hot_rounds="${BENCH_HOT_ROUNDS:-3}"
 hot_seconds="${BENCH_HOT_SECONDS:-10}"
 hot_warmup="${BENCH_HOT_WARMUP:-15s}"
 memory_keys="${BENCH_MEMORY_KEYS:-100000}"
-memory_stream="${BENCH_MEMORY_STREAM:-1000000}"
+memory_stream="${BENCH_MEMORY_STREAM:-10000000}"
 # The engine phases have no duration of their own: a smoke run shrinks their grids.
-engine_args=() sst2_args=() compare_args=() memory_args=() grain_args=()
+# The memory stream runs with the service's collection settings (idle 30 min, shedding at 80 % of the memory
+# available) in a heap limited as in a 2 GiB pod (.NET takes 75 % of a container's limit: 1.5 GiB).
+engine_args=() sst2_args=() compare_args=() memory_args=(--collection-age 1800) grain_args=()
 if ((smoke)); then
   engine_args=(--batches 1 --lengths 16 --iterations 3 --warmup 1 --warmup-seconds 0)
   sst2_args=(--limit 64 --repeats 1 --warmup 1)
@@ -65,6 +67,9 @@ wait_ready() {
   echo "[bench] $1 never became ready" >&2; return 1
 }
 
+# (A server that already exited, e.g. crashed, must not abort the run before the table.)
+stop_last() { kill "${pids[-1]}" 2>/dev/null || true; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'; }
+
 echo "[bench] engine: batch x length grid" >&2
 bench engine "${engine_args[@]}" --json 2>&1 | summary engine
 echo "[bench] engine: SST-2 dev mix, arrival-order vs length-bucketed batches" >&2
@@ -77,8 +82,14 @@ bench engine-grain --callers 64 --seconds "$seconds" "${grain_args[@]}" --json 2
 echo "[bench] compare: float vs INT8 model on the same SST-2 batches" >&2
 bench compare --model models/distilbert-bench --other models/distilbert-bench-int8 "${compare_args[@]}" --json 2>&1 | summary compare
 
-echo "[bench] memory: bytes per cached prediction (a PredictionGrain activation, $memory_keys keys), RSS while $memory_stream unique keys stream through a collecting silo" >&2
-bench memory --keys "$memory_keys" --stream "$memory_stream" "${memory_args[@]}" --json 2>&1 | summary memory
+echo "[bench] memory: bytes per cached prediction (a PredictionGrain activation, $memory_keys keys), RSS while $memory_stream unique keys stream through a collecting silo, Redis bytes per stored prediction" >&2
+memory_redis_port=6393
+redis-server --port "$memory_redis_port" --bind 127.0.0.1 --save '' --appendonly no > "$out/memory-redis.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do redis-cli -p "$memory_redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+DOTNET_GCHeapHardLimit=0x60000000 bench memory --keys "$memory_keys" --stream "$memory_stream" "${memory_args[@]}" \
+  --redis "127.0.0.1:$memory_redis_port" --json 2>&1 | summary memory
+stop_last
 
 service=http://127.0.0.1:8090
 # start_service MODEL_DIR LOG: the embedded service on $service, in the background, logging to $out/LOG.log.
@@ -88,8 +99,6 @@ start_service() {
   pids+=($!)
   wait_ready "$service"
 }
-# (A server that already exited, e.g. crashed, must not abort the run before the table.)
-stop_last() { kill "${pids[-1]}" 2>/dev/null || true; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'; }
 
 start_service "$root/models/distilbert-bench" service
 
@@ -192,6 +201,8 @@ rows = [
     ("memory per cached prediction (bytes of GC heap)", f'{memory["heapBytesPerPrediction"]:,.0f}',
      f'a PredictionGrain activation with its scores, {memory["keys"]:,} keys; RSS spread {memory["steadyRssSpreadPercent"]}% '
      f'while {memory["stream"]:,} keys streamed through a collecting silo (target <= 10%)'),
+    ("Redis per stored prediction (bytes of used_memory)", f'{memory["redisBytesPerPrediction"]:,.0f}',
+     f'{memory["redisKeys"]:,} predictions with their TTL; MEMORY USAGE median {memory["redisMemoryUsageMedian"]} bytes (target <= 200)'),
     ("bare Kestrel, fixed answer (req/s)", f'{bare["rps"]:,.0f}',
      f'in the embedded median round; rounds: {bare_rounds}; p50 {bare["p50_ms"]} ms, p99 {bare["p99_ms"]} ms'),
 ]

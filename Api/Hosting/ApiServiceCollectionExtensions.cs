@@ -1,8 +1,11 @@
 using Api.Apis;
 using Api.Dashboard;
+using Api.NearCache;
 using Api.Prediction;
 using Api.Routing;
 using Grains.Hosting;
+using Grains.Prediction;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Inference.Model;
 using Metrics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -61,7 +64,8 @@ public static class ApiServiceCollectionExtensions
         services.AddGrainCallPipeline(configuration);
         services.AddSingleton<ClusterModel>();
         services.AddHostedService(static sp => sp.GetRequiredService<ClusterModel>());
-        services.AddSingleton<IPredictionRouter, GrainPredictionRouter>();
+        services.TryAddSingleton<PredictionMetrics>();
+        services.AddPredictionRouter(configuration);
         services.AddHealthChecks().AddCheck<ClusterModelHealthCheck>("cluster", tags: [HealthTags.Ready]);
         return builder;
     }

@@ -13,10 +13,11 @@ public sealed class PredictionMetrics
         new("tier", "memory"),
         new("tier", "storage"),
         new("tier", "inference"),
+        new("tier", "near_cache"),
     ];
 
     private readonly Counter<long> _predictions;
-    private readonly long[] _byTier = new long[3];
+    private readonly long[] _byTier = new long[4];
 
     public PredictionMetrics(IMeterFactory meterFactory)
     {
@@ -27,9 +28,9 @@ public sealed class PredictionMetrics
     /// <summary>Predictions answered by <paramref name="source"/> since start (tests, dashboards).</summary>
     public long Count(PredictionSource source) => Interlocked.Read(ref _byTier[(int)source]);
 
-    public void Record(PredictionSource source)
+    public void Record(PredictionSource source, int count = 1)
     {
-        Interlocked.Increment(ref _byTier[(int)source]);
-        _predictions.Add(1, TierTags[(int)source]);
+        Interlocked.Add(ref _byTier[(int)source], count);
+        _predictions.Add(count, TierTags[(int)source]);
     }
 }

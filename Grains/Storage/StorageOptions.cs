@@ -8,7 +8,7 @@ public sealed class StorageOptions
 {
     public const string SectionName = "Storage";
 
-    public StorageProvider Provider { get; set; } = StorageProvider.Memory;
+    public StorageProvider Provider { get; set; } = StorageProvider.None;
 
     /// <summary>How long Redis keeps a result after it was computed; zero keeps it until evicted.</summary>
     public TimeSpan TimeToLive { get; set; } = TimeSpan.FromDays(1);

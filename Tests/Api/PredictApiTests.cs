@@ -153,7 +153,7 @@ public sealed class PredictApiTests(EmbeddedApiFactory factory) : IClassFixture<
     }
 
     private static long Answered(PredictionMetrics metrics) =>
-        metrics.Count(PredictionSource.Memory) + metrics.Count(PredictionSource.Storage) + metrics.Count(PredictionSource.Inference);
+        metrics.Count(PredictionSource.Memory) + metrics.Count(PredictionSource.Storage) + metrics.Count(PredictionSource.Inference) + metrics.Count(PredictionSource.NearCache);
 
     [Fact]
     public async Task Get_Predict_405Problem()

@@ -59,7 +59,7 @@ public sealed class PredictionTestCluster : IAsyncDisposable
         var settings = new Dictionary<string, string?>
         {
             ["Model:Path"] = modelPath ?? RepositoryPaths.DefaultModel,
-            ["Storage:Provider"] = redis is null ? "Memory" : "Redis",
+            ["Storage:Provider"] = redis is null ? "None" : "Redis",
             ["Redis:Endpoint"] = redis?.Endpoint,
             ["Redis:ConnectTimeout"] = "00:00:00.500",
             ["Redis:CommandTimeout"] = "00:00:01",

@@ -17,7 +17,7 @@ namespace Benchmarks;
 /// with its scores in memory. An in-process silo wired as the service wires it (<see cref="PredictionSiloBuilderExtensions.AddPredictionSilo"/>,
 /// localhost clustering) over a model activates <c>--keys</c> grains by predicting as many distinct short texts
 /// through <see cref="IGrainFactory"/>; GC heap and RSS before and after give the bytes per prediction. Grain
-/// storage is replaced by one that keeps nothing: in the cluster the stored copy lives in Redis, not in the silo.
+/// storage is off (<c>Storage:Provider=None</c>, the embedded default): in the cluster the stored copy lives in Redis, not in the silo.
 /// Then a second silo, with idle collection and memory-pressure shedding configured, takes <c>--stream</c> unique
 /// keys while RSS and the activation count are sampled ten times: RSS must level off.
 /// </summary>
@@ -38,10 +38,12 @@ internal static class MemoryCommand
         var ageOption = CliOptions.Double("--collection-age", "stream: an activation idle this long is collected (Orleans:GrainCollection:CollectionAge)", 10, minimum: 0.1);
         var quantumOption = CliOptions.Double("--collection-quantum", "stream: how often the collector runs (Orleans:GrainCollection:CollectionQuantum)", 1, minimum: 0.1);
         var limitOption = CliOptions.Int("--memory-limit-percent", "stream: shed activations above this share of the memory available (target 10 points lower)", 80, minimum: 11);
+        var redisOption = CliOptions.String("--redis", "Redis endpoint (host:port) of a Redis this command may empty: also measures Redis bytes per stored prediction", "");
+        var redisKeysOption = CliOptions.Int("--redis-keys", "predictions stored in Redis for the bytes-per-entry figure", 20_000);
         var jsonOption = CliOptions.Flag("--json", "end with one line SUMMARY {json}");
         var command = new Command(Name, "silo memory per cached prediction (a PredictionGrain activation with its scores), and RSS while unique keys stream through")
         {
-            keysOption, streamOption, modelOption, ageOption, quantumOption, limitOption, jsonOption,
+            keysOption, streamOption, modelOption, ageOption, quantumOption, limitOption, redisOption, redisKeysOption, jsonOption,
         };
         command.Validators.Add(result =>
         {
@@ -59,6 +61,8 @@ internal static class MemoryCommand
                 TimeSpan.FromSeconds(parse.GetValue(ageOption)),
                 TimeSpan.FromSeconds(parse.GetValue(quantumOption)),
                 parse.GetValue(limitOption),
+                parse.GetValue(redisOption) is { Length: > 0 } redis ? redis : null,
+                parse.GetValue(redisKeysOption),
                 parse.GetValue(jsonOption)),
             cancellation));
         return command;
@@ -67,7 +71,7 @@ internal static class MemoryCommand
     private static async Task<int> RunAsync(TextWriter output, Settings settings, CancellationToken cancellation)
     {
         long started = Stopwatch.GetTimestamp();
-        output.WriteLine($"# memory: PredictionGrain activations holding their scores, in-process silo over {settings.ModelPath}; grain storage keeps nothing");
+        output.WriteLine($"# memory: PredictionGrain activations holding their scores, in-process silo over {settings.ModelPath}; no grain storage");
 
         // 1. Per cached prediction: nothing is collected while the keys are activated and measured.
         double heapPerKey, rssPerKey, keysPerSecond;
@@ -118,6 +122,17 @@ internal static class MemoryCommand
         output.WriteLine($"# RSS over the second half of the stream: {steady.Min():F0}-{steady.Max():F0} MB ({spread:P1} spread); " +
             $"load avg at end {MachineLoad.Read()}; {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s in all");
 
+        // 3. Redis bytes per stored prediction, as the cluster stores them (Storage:Provider=Redis).
+        RedisEntryCost? redisCost = null;
+        if (settings.Redis is not null)
+        {
+            redisCost = await RedisEntryCost.MeasureAsync(settings.Redis, settings.RedisKeys,
+                configure => StartSiloAsync(settings, collect: false, cancellation, configure),
+                (silo, count) => silo.PredictAsync("memory-redis", 0, count, cancellation));
+            output.WriteLine($"# Redis: {redisCost.Keys:N0} predictions stored, {redisCost.UsedMemoryPerKey:F0} bytes each of used_memory, " +
+                $"MEMORY USAGE median {redisCost.MedianMemoryUsage} bytes (key {redisCost.KeyBytes} bytes)");
+        }
+
         if (settings.Json)
         {
             SummaryLine.Write(output, new
@@ -136,36 +151,39 @@ internal static class MemoryCommand
                 rssMegabytes = rssSamples.Select(s => SummaryLine.Round(s, 1)).ToArray(),
                 activations = activationSamples,
                 steadyRssSpreadPercent = SummaryLine.Round(spread * 100, 1),
+                redisKeys = redisCost?.Keys,
+                redisBytesPerPrediction = redisCost is null ? (double?)null : SummaryLine.Round(redisCost.UsedMemoryPerKey, 1),
+                redisMemoryUsageMedian = redisCost?.MedianMemoryUsage,
             });
         }
         return 0;
     }
 
     /// <summary>
-    /// A silo as the service wires it, with localhost clustering on a free port and a grain storage that keeps
-    /// nothing. <paramref name="collect"/>: the stream's collection settings; otherwise nothing is collected.
+    /// A silo as the service wires it, with localhost clustering on a free port and no grain storage
+    /// (<c>Storage:Provider=None</c>). <paramref name="collect"/>: the stream's collection settings; otherwise nothing is collected.
     /// </summary>
-    private static async Task<MemorySilo> StartSiloAsync(Settings settings, bool collect, CancellationToken cancellation)
+    private static async Task<MemorySilo> StartSiloAsync(Settings settings, bool collect, CancellationToken cancellation, Action<IDictionary<string, string?>>? configure = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         const string collection = "Orleans:GrainCollection:";
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var values = new Dictionary<string, string?>
         {
             ["Model:Path"] = settings.ModelPath,
-            ["Storage:Provider"] = "Memory",
+            ["Storage:Provider"] = "None",
             [collection + "CollectionAge"] = (collect ? settings.CollectionAge : TimeSpan.FromDays(1)).ToString(),
             [collection + "CollectionQuantum"] = (collect ? settings.CollectionQuantum : TimeSpan.FromHours(1)).ToString(),
             [collection + "EnableActivationSheddingOnMemoryPressure"] = collect ? "true" : "false",
             [collection + "MemoryUsageLimitPercentage"] = settings.MemoryLimitPercent.ToString(System.Globalization.CultureInfo.InvariantCulture),
             [collection + "MemoryUsageTargetPercentage"] = (settings.MemoryLimitPercent - 10).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        };
+        configure?.Invoke(values);
+        builder.Configuration.AddInMemoryCollection(values);
         var configuration = builder.Configuration;
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: 0);
             silo.AddPredictionSilo(configuration);
-            // Last registration wins: the PredictionGrains' storage keeps nothing, so the heap holds activations only.
-            silo.Services.AddKeyedSingleton<IGrainStorage>(PredictionStorage.Name, new NothingKeptGrainStorage());
         });
         var host = builder.Build();
         await host.StartAsync(cancellation);
@@ -186,10 +204,11 @@ internal static class MemoryCommand
     }
 
     private sealed record Settings(
-        int Keys, int Stream, string ModelPath, TimeSpan CollectionAge, TimeSpan CollectionQuantum, int MemoryLimitPercent, bool Json);
+        int Keys, int Stream, string ModelPath, TimeSpan CollectionAge, TimeSpan CollectionQuantum, int MemoryLimitPercent,
+        string? Redis, int RedisKeys, bool Json);
 
     /// <summary>The running silo and what the benchmark asks of it.</summary>
-    private sealed class MemorySilo(IHost host) : IAsyncDisposable
+    internal sealed class MemorySilo(IHost host) : IAsyncDisposable
     {
         private readonly IGrainFactory _grains = host.Services.GetRequiredService<IGrainFactory>();
         private readonly SentimentModel _model = host.Services.GetRequiredService<SentimentModel>();
@@ -225,15 +244,5 @@ internal static class MemoryCommand
             await host.StopAsync(CancellationToken.None);
             host.Dispose();
         }
-    }
-
-    /// <summary>Grain storage that stores nothing and reads nothing (every read is a miss).</summary>
-    private sealed class NothingKeptGrainStorage : IGrainStorage
-    {
-        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Task.CompletedTask;
-
-        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Task.CompletedTask;
-
-        public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Task.CompletedTask;
     }
 }
