@@ -2,6 +2,7 @@ using Api.Apis;
 using Api.Dashboard;
 using Api.Prediction;
 using Api.Routing;
+using Api.Security;
 using Grains.Hosting;
 using Inference.Model;
 using Metrics;
@@ -30,8 +31,14 @@ public static class ApiServiceCollectionExtensions
         services.AddOpenApi();
         services.AddSingleton<PredictResponseWriter>();
         services.AddSingleton<RejectedRequestMetrics>();
-        // Kestrel's own cap matches the API's so an oversized body is cut off while it streams in.
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) => kestrel.Limits.MaxRequestBodySize = api.Value.MaxBodyBytes);
+        services.AddApiSecurity(configuration);
+        // Kestrel:Limits (timeouts, data rates, connections), then Kestrel's body cap set to the API's so an oversized
+        // body is cut off while it streams in.
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) =>
+        {
+            KestrelLimits.Apply(configuration, kestrel.Limits);
+            kestrel.Limits.MaxRequestBodySize = api.Value.MaxBodyBytes;
+        });
 
         var mode = ClusterSettings.ModeIn(configuration);
         if (mode == ClusterMode.Embedded)
