@@ -7,7 +7,7 @@ namespace Tests.Security;
 /// The API as its own process (real Kestrel, real HTTP) over the lexicon model, with <see cref="Arguments"/> on top:
 /// one subclass per configuration under test.
 /// </summary>
-public abstract class SecuredServerFixture : IAsyncLifetime
+public abstract class ConfiguredServerFixture : IAsyncLifetime
 {
     private ServerProcess? _server;
 
@@ -37,7 +37,7 @@ public abstract class SecuredServerFixture : IAsyncLifetime
 /// API keys from a list and from a file (as a mounted Secret gives them), and a rate limit of 1 request/s with a
 /// burst of 5 per key. Each test uses its own key, so tests do not share a bucket.
 /// </summary>
-public sealed class ApiKeyServerFixture : SecuredServerFixture
+public sealed class ApiKeyServerFixture : ConfiguredServerFixture
 {
     public const int PermitsPerSecond = 1;
     public const int Burst = 5;
@@ -73,7 +73,7 @@ public sealed class ApiKeyServerFixture : SecuredServerFixture
 /// No API keys, a rate limit of 1 request/s with a burst of 5 per client IP, and one trusted proxy (127.0.0.2):
 /// clients are told apart by the loopback address they connect from.
 /// </summary>
-public sealed class ClientIpServerFixture : SecuredServerFixture
+public sealed class ClientIpServerFixture : ConfiguredServerFixture
 {
     public const int Burst = 5;
 
