@@ -69,6 +69,19 @@ public sealed class ApiKeyTests(ApiKeyServerFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task Predict_Refused_CountedInRequestMetricsByRouteAndStatus()
+    {
+        using var client = Client();
+        using var refused = await client.SendAsync(Predict.Request());
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+
+        string metrics = await client.GetStringAsync("metrics");
+
+        Assert.Contains(metrics.Split('\n'), line => line.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)
+            && line.Contains("route=\"/predict\"") && line.Contains("status=\"401\""));
+    }
+
     private static async Task AssertUnauthorizedAsync(HttpResponseMessage response, string challenge, string title)
     {
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
