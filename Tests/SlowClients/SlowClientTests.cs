@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using Tests.Security;
+using Tests.EndToEnd;
 
 namespace Tests.SlowClients;
 

@@ -1,37 +1,6 @@
 using Tests.EndToEnd;
-using Tests.Infrastructure;
 
 namespace Tests.Security;
-
-/// <summary>
-/// The API as its own process (real Kestrel, real HTTP) over the lexicon model, with <see cref="Arguments"/> on top:
-/// one subclass per configuration under test.
-/// </summary>
-public abstract class ConfiguredServerFixture : IAsyncLifetime
-{
-    private ServerProcess? _server;
-
-    public ServerProcess Server => _server ?? throw new InvalidOperationException("The server has not started.");
-
-    protected abstract IEnumerable<string> Arguments();
-
-    public virtual async Task InitializeAsync()
-    {
-        _server = ServerProcess.Start([$"--Model:Path={RepositoryPaths.LexiconModel}", .. Arguments()]);
-        if (!await _server.WaitReadyAsync(TimeSpan.FromSeconds(60)))
-        {
-            throw new InvalidOperationException($"The API did not get ready:\n{_server.Output}");
-        }
-    }
-
-    public virtual async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
-}
 
 /// <summary>
 /// API keys from a list and from a file (as a mounted Secret gives them), and a rate limit of 1 request/s with a
