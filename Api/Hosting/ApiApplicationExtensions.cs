@@ -1,5 +1,6 @@
 using Api.Apis;
 using Api.Dashboard;
+using Api.Security;
 using Grains.Hosting;
 using Metrics;
 
@@ -10,8 +11,10 @@ public static class ApiApplicationExtensions
 {
     public static WebApplication MapPredictionApi(this WebApplication app)
     {
+        app.UseTrustedForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseApiSecurity();
         app.MapOpenApi();
         app.UseSwaggerUI(options =>
         {
@@ -22,7 +25,8 @@ public static class ApiApplicationExtensions
         app.MapHealthEndpoints();
         app.MapPrometheusMetrics();
         app.MapDashboardApi();
-        app.MapPredictApi();
+        // /predict alone takes API keys and the rate limit: probes, Prometheus and the docs keep working without a key.
+        app.MapGroup("").RequireApiSecurity(app.Services).MapPredictApi();
         return app;
     }
 }

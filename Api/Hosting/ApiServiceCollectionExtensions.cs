@@ -3,6 +3,7 @@ using Api.Dashboard;
 using Api.NearCache;
 using Api.Prediction;
 using Api.Routing;
+using Api.Security;
 using Grains.Hosting;
 using Grains.Prediction;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,8 +34,14 @@ public static class ApiServiceCollectionExtensions
         services.AddOpenApi();
         services.AddSingleton<PredictResponseWriter>();
         services.AddSingleton<RejectedRequestMetrics>();
-        // Kestrel's own cap matches the API's so an oversized body is cut off while it streams in.
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) => kestrel.Limits.MaxRequestBodySize = api.Value.MaxBodyBytes);
+        services.AddApiSecurity(configuration);
+        // Kestrel:Limits (timeouts, data rates, connections), then Kestrel's body cap set to the API's so an oversized
+        // body is cut off while it streams in.
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) =>
+        {
+            KestrelLimits.Apply(configuration, kestrel.Limits);
+            kestrel.Limits.MaxRequestBodySize = api.Value.MaxBodyBytes;
+        });
 
         var mode = ClusterSettings.ModeIn(configuration);
         if (mode == ClusterMode.Embedded)

@@ -4,8 +4,9 @@ using Tests.EndToEnd;
 namespace Tests.Fuzz;
 
 /// <summary>
-/// Generates hostile <c>/predict</c> requests from a seed: malformed and degenerate JSON, invalid UTF-8, escaped
-/// surrogates, deep nesting, huge and odd texts, wrong content types and methods, broken and slow chunked framing.
+/// Generates hostile <c>/predict</c> requests from a seed: malformed and degenerate JSON, invalid UTF-8, raw and
+/// escaped surrogates, deep nesting, huge and odd texts, numbers and duplicate keys, byte order marks, truncated
+/// bodies, wrong content types and methods, broken and slow chunked framing (extensions and trailers included).
 /// Request <c>i</c> of seed <c>s</c> is always the same request, so a failure replays alone.
 /// </summary>
 public static class HostileRequestGenerator
@@ -29,8 +30,9 @@ public static class HostileRequestGenerator
 
     private static readonly Func<Random, HostileRequest>[] Kinds =
     [
-        OrdinaryTexts, DegenerateTexts, InvalidUtf8, EscapedSurrogates, DeepNesting, MutatedBytes, WrongShape,
-        WrongContentType, WrongMethodOrPath, ChunkedValid, ChunkedMalformed, ShortOrLongBody, Oversized, BadHeaders, SlowButInTime,
+        OrdinaryTexts, DegenerateTexts, InvalidUtf8, EscapedSurrogates, DeepNesting, MutatedBytes, WrongShape, NumbersForStrings,
+        DuplicateKeys, ByteOrderMarks, TruncatedBody, WrongContentType, WrongMethodOrPath, ChunkedValid, ChunkedMalformed,
+        ShortOrLongBody, Oversized, BadHeaders, SlowButInTime,
     ];
 
     /// <summary>Request <paramref name="index"/> of the sequence <paramref name="seed"/> names.</summary>
@@ -56,10 +58,13 @@ public static class HostileRequestGenerator
 
     private static HostileRequest DegenerateTexts(Random random)
     {
-        string text = random.Next(10) switch
+        string text = random.Next(13) switch
         {
             0 => "",
             1 => new string(' ', random.Next(1, 10_000)),
+            10 => string.Concat(Enumerable.Range(0, random.Next(1, 2_000)).Select(_ => " \t\r\n\u00a0\u3000\u2028"[random.Next(7)])), // only whitespace
+            11 => new string('x', 100_000), // one 100k-character token: over the character limit
+            12 => new string((char)random.Next(0x20), random.Next(1, 5_000)), // one control character repeated
             2 => new string('\u0301', random.Next(1, 10_001)), // combining marks with nothing to combine with
             3 => string.Concat(Enumerable.Repeat("\u4e2d", random.Next(1, 10_001))), // one token per CJK character
             4 => string.Concat(Enumerable.Repeat("\ud83d\ude00", random.Next(1, 5_000))),
@@ -75,7 +80,13 @@ public static class HostileRequestGenerator
 
     private static HostileRequest InvalidUtf8(Random random)
     {
-        byte[][] invalid = [[0xC3], [0xFF], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xF4, 0x90, 0x80, 0x80], [0x80], [0xE2, 0x82], [0xF0, 0x9F, 0x98]];
+        // Truncated and overlong sequences, stray continuation bytes, code points past U+10FFFF, and raw (encoded) lone
+        // surrogates: high, low, and a CESU-8 pair (two encoded surrogates where UTF-8 wants one 4-byte sequence).
+        byte[][] invalid =
+        [
+            [0xC3], [0xFF], [0xC0, 0xAF], [0xF4, 0x90, 0x80, 0x80], [0x80], [0xE2, 0x82], [0xF0, 0x9F, 0x98],
+            [0xED, 0xA0, 0x80], [0xED, 0xBF, 0xBF], [0xED, 0xB0, 0x80], [0xED, 0xA0, 0xBD, 0xED, 0xB8, 0x80],
+        ];
         byte[] body = Encoding.UTF8.GetBytes(Body([Sentence(random), Sentence(random)]));
         var bytes = body.ToList();
         for (int i = random.Next(1, 4); i > 0; i--)
@@ -101,11 +112,16 @@ public static class HostileRequestGenerator
 
     private static HostileRequest DeepNesting(Random random)
     {
-        int depth = random.Next(2) == 0 ? random.Next(50, 80) : random.Next(1, 100_000);
+        int depth = random.Next(3) switch { 0 => random.Next(50, 80), 1 => 10_000, _ => random.Next(1, 100_000) };
         string open = random.Next(2) == 0 ? "[" : "{\"a\":";
         string close = open == "[" ? "]" : "}";
         string nested = string.Concat(Enumerable.Repeat(open, depth)) + "1" + (random.Next(4) == 0 ? "" : string.Concat(Enumerable.Repeat(close, depth)));
-        string body = random.Next(2) == 0 ? $"{{\"text\": [\"a\"], \"deep\": {nested}}}" : $"{{\"text\": [{nested}]}}";
+        string body = random.Next(3) switch
+        {
+            0 => $"{{\"text\": [\"a\"], \"deep\": {nested}}}",
+            1 => $"{{\"text\": [{nested}]}}",
+            _ => nested, // the root itself
+        };
         return Json("deep nesting", random, Encoding.ASCII.GetBytes(body));
     }
 
@@ -129,14 +145,83 @@ public static class HostileRequestGenerator
     {
         string[] bodies =
         [
-            "null", "true", "1e999", "-0", "\"text\"", "[]", "{}", "{\"text\": {}}", "{\"text\": [1e999]}", "{\"text\": [\"a\",]}",
-            "{\"text\": [\"a\"]}{\"text\": [\"b\"]}", "{\"text\": [\"a\"], \"text\": [\"b\"]}", "{\"TEXT\": [\"a\"]}", "{\"text\": [null, true, {}, []]}",
+            "null", "true", "-0", "\"text\"", "[]", "{}", "{\"text\": {}}", "{\"text\": [\"a\",]}",
+            "{\"text\": [\"a\"]}{\"text\": [\"b\"]}", "{\"TEXT\": [\"a\"]}", "{\"text\": [null, true, {}, []]}",
             "{'text': ['a']}", "{\"text\": [\"a\"] /* comment */}", "{\"text\": [\"tab\tinside\"]}", "{\"text\": [\"a\"]", "\u00a0{\"text\": [\"a\"]}",
-            "{\"text\": [" + string.Join(',', Enumerable.Repeat("\"x\"", 5_000)) + "]}",
-            "{\"text\": [" + string.Join(',', Enumerable.Repeat("1", 20_000)) + "]}",
-            "{" + string.Join(',', Enumerable.Range(0, 10_000).Select(i => $"\"k{i}\": {i}")) + ", \"text\": [\"a\"]}",
+            "{\"text\": [\"raw \u0001\u001f control\"]}", "{\"text\": [\"raw\nnewline\"]}", "{\"text\": [\"a\"], }", "{,\"text\": [\"a\"]}",
         ];
-        return Json("wrong shape", random, Encoding.UTF8.GetBytes(bodies[random.Next(bodies.Length)]));
+        // The large bodies are built only when drawn: building them for every request cost more than sending them.
+        string body = random.Next(bodies.Length + 3) switch
+        {
+            var i when i < bodies.Length => bodies[i],
+            var i when i == bodies.Length => "{\"text\": [" + string.Join(',', Enumerable.Repeat("\"x\"", 5_000)) + "]}",
+            var i when i == bodies.Length + 1 => "{\"text\": [" + string.Join(',', Enumerable.Repeat("1", 20_000)) + "]}",
+            _ => "{" + string.Join(',', Enumerable.Range(0, 10_000).Select(i => $"\"k{i}\": {i}")) + ", \"text\": [\"a\"]}",
+        };
+        return Json("wrong shape", random, Encoding.UTF8.GetBytes(body));
+    }
+
+    private static HostileRequest NumbersForStrings(Random random)
+    {
+        string digits = new('9', random.Next(300, 20_000));
+        string number = random.Next(10) switch
+        {
+            0 => "1e999",
+            1 => "-1e-999",
+            2 => digits,
+            3 => $"-{digits}.{digits}e+{digits}",
+            4 => "NaN",
+            5 => "Infinity",
+            6 => "0x10",
+            7 => "01",
+            8 => "1.",
+            _ => random.Next().ToString(),
+        };
+        string body = random.Next(4) switch
+        {
+            0 => $"{{\"text\": [{number}]}}",
+            1 => $"{{\"text\": {number}}}",
+            2 => $"{{\"text\": [\"a\", {number}, \"b\"]}}",
+            _ => $"{{\"text\": [\"a\"], \"n\": {number}}}", // an unknown member, skipped: served if the number is JSON
+        };
+        return Json("numbers for strings", random, Encoding.ASCII.GetBytes(body));
+    }
+
+    private static HostileRequest DuplicateKeys(Random random)
+    {
+        string sentence = System.Text.Json.JsonSerializer.Serialize(Sentence(random));
+        string body = random.Next(5) switch
+        {
+            0 => $"{{\"text\": [{sentence}], \"text\": [{sentence}, \"b\"]}}",
+            1 => $"{{\"text\": [{sentence}], \"text\": 1}}",
+            2 => $"{{\"text\": 1, \"text\": [{sentence}]}}",
+            3 => "{" + string.Concat(Enumerable.Repeat($"\"text\": [{sentence}], ", random.Next(2, 5_000))) + "\"x\": 0}",
+            _ => $"{{\"a\": 1, \"a\": 2, \"text\": [{sentence}], \"a\": {{\"a\": 3, \"a\": 4}}}}",
+        };
+        return Json("duplicate keys", random, Encoding.UTF8.GetBytes(body));
+    }
+
+    private static HostileRequest ByteOrderMarks(Random random)
+    {
+        byte[] utf8Bom = [0xEF, 0xBB, 0xBF];
+        string json = Body([Sentence(random)]);
+        byte[] body = random.Next(6) switch
+        {
+            0 => [.. utf8Bom, .. Encoding.UTF8.GetBytes(json)], // accepted
+            1 => [.. utf8Bom, .. utf8Bom, .. Encoding.UTF8.GetBytes(json)],
+            2 => [.. Encoding.UTF8.GetBytes(" "), .. utf8Bom, .. Encoding.UTF8.GetBytes(json)],
+            3 => [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(json)], // UTF-16 LE, declared as UTF-8
+            4 => [.. Encoding.BigEndianUnicode.GetPreamble(), .. Encoding.BigEndianUnicode.GetBytes(json)],
+            _ => Encoding.UTF8.GetBytes(json.Insert(json.IndexOf('[') + 2, "\ufeff")), // U+FEFF inside a text: ordinary text
+        };
+        return Json("byte order marks", random, body);
+    }
+
+    private static HostileRequest TruncatedBody(Random random)
+    {
+        // The body ends early but its length says so: JSON cut anywhere (inside a string, an escape, a UTF-8 sequence).
+        byte[] body = Encoding.UTF8.GetBytes(Body([Sentence(random) + " \u00e9\u4e2d\ud83d\ude00 \" \\ end", Sentence(random)]));
+        return Json("truncated body", random, body[..random.Next(body.Length)]);
     }
 
     private static HostileRequest WrongContentType(Random random)
@@ -159,7 +244,18 @@ public static class HostileRequestGenerator
     {
         byte[] body = Encoding.UTF8.GetBytes(Body(Enumerable.Range(0, random.Next(1, 20)).Select(_ => Sentence(random))));
         int chunk = random.Next(3) == 0 ? 1 : random.Next(1, 4096);
-        return new("chunked", [Head("application/json", "Transfer-Encoding: chunked"), RawHttp.Chunked(body, chunk)], TimeSpan.Zero);
+        // Chunk extensions (";name=value", ignored by servers) and trailer fields are valid HTTP/1.1 framing.
+        string extension = random.Next(3) == 0 ? ";ext=\"v\";flag" : "";
+        string trailers = random.Next(3) == 0 ? "X-Trailer: a\r\nX-Other: b\r\n" : "";
+        using var framed = new MemoryStream();
+        foreach (var piece in body.Chunk(chunk))
+        {
+            framed.Write(Encoding.ASCII.GetBytes($"{piece.Length:x}{extension}\r\n"));
+            framed.Write(piece);
+            framed.Write("\r\n"u8);
+        }
+        framed.Write(Encoding.ASCII.GetBytes($"0{extension}\r\n{trailers}\r\n"));
+        return new("chunked", [Head("application/json", "Transfer-Encoding: chunked"), framed.ToArray()], TimeSpan.Zero);
     }
 
     private static HostileRequest ChunkedMalformed(Random random)
@@ -172,6 +268,8 @@ public static class HostileRequestGenerator
             $"{size};ext=1\r\n{json}\r\n0\r\n\r\n", $"{size}\r\n{json}\r\n0\r\nTrailer: x\r\n\r\n", $"{size}\n{json}\n0\n\n", $"{size}\r\n{json}",
             $"{size} \r\n{json}\r\n0\r\n\r\n", $"0x{size}\r\n{json}\r\n0\r\n\r\n", $"{size}\r\n{json[..^1]}\r\n0\r\n\r\n", "\r\n\r\n",
             $"1\r\n{json[..1]}\r\n{string.Concat(Enumerable.Repeat("0", 100))}{size}\r\n{json[1..]}\r\n0\r\n\r\n",
+            $"{size};{new string('e', 100_000)}\r\n{json}\r\n0\r\n\r\n", $"{size};ext\n{json}\r\n0\r\n\r\n",
+            $"{size}\r\n{json}\r\n0\r\nbad trailer\r\n\r\n", $"{size}\r\n{json}\r\n0\r\nX-Long: {new string('t', 100_000)}\r\n\r\n",
         ];
         return new("chunked malformed", [Head("application/json", "Transfer-Encoding: chunked"), Encoding.UTF8.GetBytes(framings[random.Next(framings.Length)])], TimeSpan.Zero);
     }

@@ -4,6 +4,8 @@ using Client;
 
 // client [smoke] [--url URL] [--wait 30]     checks a running server, prints PASS/FAIL, exit code 0 on success
 // client eval --data FILE.tsv [--url URL]    accuracy of the served model on a labelled TSV
+// $PREDICT_API_KEY, when set, is sent as "Authorization: Bearer" (an environment variable, not an option: command
+// lines are visible to every user of the machine).
 // Bad command lines: the errors and the command's help on stderr, exit code 2.
 var url = new Option<string>("--url")
 {
@@ -47,7 +49,15 @@ root.Options.Add(wait);
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 
-HttpClient Http(ParseResult parse) => new() { BaseAddress = new Uri(parse.GetRequiredValue(url).TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(60) };
+HttpClient Http(ParseResult parse)
+{
+    var http = new HttpClient { BaseAddress = new Uri(parse.GetRequiredValue(url).TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(60) };
+    if (Environment.GetEnvironmentVariable("PREDICT_API_KEY") is { Length: > 0 } key)
+    {
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+    }
+    return http;
+}
 
 async Task<int> Smoke(ParseResult parse, CancellationToken token)
 {

@@ -121,3 +121,12 @@ Redis__User: {{ .Values.redis.external.user | quote }}
   emptyDir:
     sizeLimit: 64Mi
 {{- end }}
+
+{{/* The Secret holding the API keys (file "api-keys"), or nothing when no key is configured. */}}
+{{- define "pc.apiKeysSecret" -}}
+{{- if .Values.apiKeys.existingSecret }}
+{{- .Values.apiKeys.existingSecret }}
+{{- else if .Values.apiKeys.keys }}
+{{- printf "%s-api-keys" (include "pc.fullname" .) }}
+{{- end }}
+{{- end }}

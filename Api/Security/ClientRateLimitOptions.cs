@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Api.Security;
+
+/// <summary>
+/// A token bucket per client on <c>POST /predict</c> (section <c>RateLimit</c>): a client is its API key when it sent
+/// one, else its IP address (see <see cref="ForwardedHeadersSettings"/> behind a proxy). Off (0) by default.
+/// </summary>
+public sealed class ClientRateLimitOptions : IValidatableObject
+{
+    public const string SectionName = "RateLimit";
+
+    /// <summary>Requests per second a client may keep up; 0 = no limit.</summary>
+    [Range(0, 1_000_000)]
+    public int PermitsPerSecond { get; set; }
+
+    /// <summary>Requests a client may make at once after a quiet spell (the bucket's size); 0 = one second's worth.</summary>
+    [Range(0, 10_000_000)]
+    public int Burst { get; set; }
+
+    public bool IsEnabled => PermitsPerSecond > 0;
+
+    /// <summary>The bucket's size: <see cref="Burst"/>, or one second's worth.</summary>
+    public int BucketSize => Burst > 0 ? Burst : PermitsPerSecond;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // A bucket smaller than a second's refill would quietly cap the rate at the bucket's size.
+        if (Burst > 0 && Burst < PermitsPerSecond)
+        {
+            yield return new ValidationResult($"{SectionName}:Burst ({Burst}) must be 0 or at least {SectionName}:PermitsPerSecond ({PermitsPerSecond}).",
+                [nameof(Burst)]);
+        }
+    }
+}
