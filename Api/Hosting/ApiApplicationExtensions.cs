@@ -1,6 +1,6 @@
 using Api.Apis;
-using Api.Dashboard;
 using Grains.Hosting;
+using Grains.Hosting.Operators;
 using Metrics;
 
 namespace Api.Hosting;
@@ -21,7 +21,7 @@ public static class ApiApplicationExtensions
         });
         app.MapHealthEndpoints();
         app.MapPrometheusMetrics();
-        app.MapDashboardApi();
+        app.MapOperatorDashboard();
         app.MapPredictApi();
         return app;
     }

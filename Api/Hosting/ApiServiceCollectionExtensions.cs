@@ -1,20 +1,21 @@
 using Api.Apis;
-using Api.Dashboard;
 using Api.Prediction;
 using Api.Routing;
 using Grains.Hosting;
+using Grains.Hosting.Operators;
 using Inference.Model;
 using Metrics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace Api.Hosting;
 
 /// <summary>Cross-cutting setup of the API host (the role of a ServiceDefaults project).</summary>
 public static class ApiServiceCollectionExtensions
 {
-    /// <summary>How the co-hosted silo of embedded mode is named (metrics, dashboard).</summary>
+    /// <summary>How the co-hosted silo of embedded mode is named (metrics).</summary>
     public const string EmbeddedSiloId = "embedded";
 
     /// <summary>
@@ -28,6 +29,7 @@ public static class ApiServiceCollectionExtensions
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
         services.AddOpenApi();
+        services.AddOperatorAccess(configuration);
         services.AddSingleton<PredictResponseWriter>();
         services.AddSingleton<RejectedRequestMetrics>();
         // Kestrel's own cap matches the API's so an oversized body is cut off while it streams in.
@@ -42,7 +44,6 @@ public static class ApiServiceCollectionExtensions
                 silo.UseLocalhostClustering(siloPort: EmbeddedPorts.SiloPort(configuration), gatewayPort: 0);
                 silo.AddPredictionSilo(configuration);
             });
-            services.AddOperatorDashboard(embedded: true);
             services.AddPrometheusMetrics(static sp => new BuildInfo("embedded", EmbeddedSiloId, () => sp.GetRequiredService<SentimentModel>().ModelId));
         }
         else
@@ -53,8 +54,9 @@ public static class ApiServiceCollectionExtensions
                 client.UseRedisClustering(options => options.ConfigurationOptions = redis.ToConfigurationOptions());
                 client.Services.Configure<ClusterOptions>(configuration.GetSection("Orleans"));
                 client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+                // The dashboard's page on the API reads the silos' figures through this client.
+                client.AddDashboard();
             });
-            services.AddOperatorDashboard(embedded: false);
             services.AddPrometheusMetrics(static sp => new BuildInfo("api", null, () => sp.GetRequiredService<ClusterModel>().Current?.ModelId));
         }
 

@@ -1,5 +1,5 @@
 using Grains.Hosting;
-using Grains.Interfaces;
+using Grains.Hosting.Operators;
 using Inference.Model;
 using Metrics;
 using Microsoft.Extensions.Options;
@@ -24,10 +24,12 @@ public static class SiloHost
         builder.Services.AddPrometheusMetrics(static sp => new BuildInfo("silo",
             sp.GetRequiredService<IOptions<Orleans.Configuration.SiloOptions>>().Value.SiloName,
             () => sp.GetRequiredService<SentimentModel>().ModelId));
+        builder.Services.AddOperatorAccess(configuration);
 
         var app = builder.Build();
         app.MapHealthEndpoints();
         app.MapPrometheusMetrics();
+        app.MapOperatorDashboard();
         return app;
     }
 }
