@@ -14,8 +14,8 @@ namespace Tests.Dashboard;
 [Collection(LocalClusterCollection.Name)]
 public sealed class OperatorAccessTests(OperatorAccessFixture fixture) : IClassFixture<OperatorAccessFixture>
 {
-    /// <summary>The page and one of the data endpoints its script polls.</summary>
-    private static readonly string[] DashboardPaths = ["dashboard/", "dashboard/DashboardCounters"];
+    /// <summary>The page, its script, and one of the data endpoints the script polls.</summary>
+    private static readonly string[] DashboardPaths = ["dashboard/", "dashboard/index.min.js", "dashboard/DashboardCounters"];
 
     private IEnumerable<(string Name, Uri Address)> LoopbackTargets =>
         [("api", fixture.Cluster.ApiAddress), ("silo", fixture.Cluster.Silos[0].HttpAddress)];
