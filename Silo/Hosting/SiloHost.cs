@@ -19,17 +19,17 @@ public static class SiloHost
             builder.Configuration.AddInMemoryCollection(settings);
         }
         var configuration = builder.Configuration;
+        builder.Services.AddOperatorAccess(configuration);
         // A silo process always clusters through Redis: embedded mode is the API co-hosting its silo.
         builder.UseOrleans(silo => silo.UsePredictionRedisClustering(configuration).AddPredictionSilo(configuration));
         builder.Services.AddPrometheusMetrics(static sp => new BuildInfo("silo",
             sp.GetRequiredService<IOptions<Orleans.Configuration.SiloOptions>>().Value.SiloName,
             () => sp.GetRequiredService<SentimentModel>().ModelId));
-        builder.Services.AddOperatorAccess(configuration);
 
         var app = builder.Build();
+        app.MapOperatorDashboard();
         app.MapHealthEndpoints();
         app.MapPrometheusMetrics();
-        app.MapOperatorDashboard();
         return app;
     }
 }
