@@ -3,7 +3,7 @@ using Silo.Hosting;
 
 namespace Silo;
 
-/// <summary>A silo process: an Orleans silo (Redis clustering and grain storage) with health and metrics over HTTP.</summary>
+/// <summary>A silo process: an Orleans silo (Redis clustering and grain storage) with health, metrics and Orleans' dashboard over HTTP.</summary>
 public static class Program
 {
     public static Task<int> Main(string[] args) => StartupGuard.RunAsync(() => SiloHost.Build(args));

@@ -1,7 +1,7 @@
 using Api.Apis;
-using Api.Dashboard;
 using Api.Security;
 using Grains.Hosting;
+using Grains.Hosting.Operators;
 using Metrics;
 
 namespace Api.Hosting;
@@ -24,7 +24,7 @@ public static class ApiApplicationExtensions
         });
         app.MapHealthEndpoints();
         app.MapPrometheusMetrics();
-        app.MapDashboardApi();
+        app.MapOperatorDashboard();
         // /predict alone takes API keys and the rate limit: probes, Prometheus and the docs keep working without a key.
         app.MapGroup("").RequireApiSecurity(app.Services).MapPredictApi();
         return app;

@@ -1,10 +1,10 @@
 using Api.Apis;
-using Api.Dashboard;
 using Api.NearCache;
 using Api.Prediction;
 using Api.Routing;
 using Api.Security;
 using Grains.Hosting;
+using Grains.Hosting.Operators;
 using Grains.Prediction;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Inference.Model;
@@ -12,13 +12,14 @@ using Metrics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace Api.Hosting;
 
 /// <summary>Cross-cutting setup of the API host (the role of a ServiceDefaults project).</summary>
 public static class ApiServiceCollectionExtensions
 {
-    /// <summary>How the co-hosted silo of embedded mode is named (metrics, dashboard).</summary>
+    /// <summary>How the co-hosted silo of embedded mode is named (metrics).</summary>
     public const string EmbeddedSiloId = "embedded";
 
     /// <summary>
@@ -32,6 +33,7 @@ public static class ApiServiceCollectionExtensions
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
         services.AddOpenApi();
+        services.AddOperatorAccess(configuration);
         services.AddSingleton<PredictResponseWriter>();
         services.AddSingleton<RejectedRequestMetrics>();
         services.AddApiSecurity(configuration);
@@ -52,7 +54,6 @@ public static class ApiServiceCollectionExtensions
                 silo.UseLocalhostClustering(siloPort: EmbeddedPorts.SiloPort(configuration), gatewayPort: 0);
                 silo.AddPredictionSilo(configuration);
             });
-            services.AddOperatorDashboard(embedded: true);
             services.AddPrometheusMetrics(static sp => new BuildInfo("embedded", EmbeddedSiloId, () => sp.GetRequiredService<SentimentModel>().ModelId));
         }
         else
@@ -63,8 +64,9 @@ public static class ApiServiceCollectionExtensions
                 client.UseRedisClustering(options => options.ConfigurationOptions = redis.ToConfigurationOptions());
                 client.Services.Configure<ClusterOptions>(configuration.GetSection("Orleans"));
                 client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+                // The dashboard's page on the API reads the silos' figures through this client.
+                client.AddDashboard();
             });
-            services.AddOperatorDashboard(embedded: false);
             services.AddPrometheusMetrics(static sp => new BuildInfo("api", null, () => sp.GetRequiredService<ClusterModel>().Current?.ModelId));
         }
 

@@ -16,7 +16,10 @@ public static class ApiSecurityExtensions
         services.AddOptions<ApiKeyOptions>().Bind(configuration.GetSection(ApiKeyOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
         services.AddSingleton(static sp => ApiKeySet.From(sp.GetRequiredService<IOptions<ApiKeyOptions>>().Value));
-        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthentication.SchemeName, null);
+        // The core services only, as the operator scheme does: AddAuthentication() brings Data Protection (a key ring on
+        // disk, a warning at every start in a read-only container) for cookies nobody issues.
+        services.AddAuthenticationCore();
+        new AuthenticationBuilder(services).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(ApiKeyAuthentication.PolicyName, policy =>
             policy.AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName).RequireAuthenticatedUser());
 

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -18,7 +19,7 @@ namespace Grains.Hosting;
 
 /// <summary>
 /// Wires a prediction silo (co-hosted by the API in embedded mode, or the Silo process): the model and its
-/// batching engine, the grains' storage, placement by model, activation limits, membership, readiness.
+/// batching engine, the grains' storage, placement by model, activation limits, membership, readiness, Orleans' dashboard.
 /// </summary>
 public static class PredictionSiloBuilderExtensions
 {
@@ -47,8 +48,9 @@ public static class PredictionSiloBuilderExtensions
         // Each silo names its model, so PredictionGrains are placed only where their key's model is served.
         silo.UseSiloMetadata(new Dictionary<string, string> { [SiloModelMetadata.Key] = model.ModelId });
         services.AddPlacementDirector<ModelHashPlacement, ModelHashPlacementDirector>();
-        // The dashboard's per-silo stats grain (Diagnostics/SiloStatsGrain) lives on the silo its key names.
-        services.AddPlacementDirector<SiloAddressPlacement, SiloAddressPlacementDirector>();
+        // Orleans' dashboard: each silo reports its figures and its grains' calls to it; the API and every silo
+        // serve the page (Operators/OperatorDashboardEndpoints).
+        silo.AddDashboard();
         services.Configure<GrainCollectionOptions>(ConfigureCollection);
         services.Configure<GrainCollectionOptions>(configuration.GetSection("Orleans:GrainCollection"));
 

@@ -1,5 +1,5 @@
 using Grains.Hosting;
-using Grains.Interfaces;
+using Grains.Hosting.Operators;
 using Inference.Model;
 using Metrics;
 using Microsoft.Extensions.Options;
@@ -19,6 +19,7 @@ public static class SiloHost
             builder.Configuration.AddInMemoryCollection(settings);
         }
         var configuration = builder.Configuration;
+        builder.Services.AddOperatorAccess(configuration);
         // A silo process always clusters through Redis: embedded mode is the API co-hosting its silo.
         builder.UseOrleans(silo => silo.UsePredictionRedisClustering(configuration).AddPredictionSilo(configuration));
         builder.Services.AddPrometheusMetrics(static sp => new BuildInfo("silo",
@@ -26,6 +27,7 @@ public static class SiloHost
             () => sp.GetRequiredService<SentimentModel>().ModelId));
 
         var app = builder.Build();
+        app.MapOperatorDashboard();
         app.MapHealthEndpoints();
         app.MapPrometheusMetrics();
         return app;

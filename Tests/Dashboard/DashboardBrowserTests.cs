@@ -1,24 +1,28 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.DependencyInjection;
+using System.Globalization;
 using Microsoft.Playwright;
 using Tests.Infrastructure;
 
 namespace Tests.Dashboard;
 
-/// <summary>The operator dashboard in a real headless Chromium, over a running 2-silo cluster under load.</summary>
+/// <summary>Orleans' dashboard on the API, in a real headless Chromium, over a running 2-silo cluster under load.</summary>
 [Collection(LocalClusterCollection.Name)]
-public sealed class DashboardBrowserTests
+public sealed class DashboardBrowserTests(DashboardClusterFixture fixture) : IClassFixture<DashboardClusterFixture>
 {
-    private static readonly float Patience = 20_000;
+    private const float Patience = 30_000;
+
+    private const string PredictionGrainType = "Grains.Prediction.PredictionGrain";
+
+    private LocalCluster Cluster => fixture.Cluster;
 
     [Fact]
-    public async Task Dashboard_shows_every_silo_and_its_numbers_move_under_load_without_errors()
+    public async Task Dashboard_shows_both_silos_active_and_PredictionGrain_calls_under_load_without_errors()
     {
-        await using var cluster = await LocalCluster.StartAsync(silos: 2);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 1000 } });
         var problems = new ConcurrentQueue<string>();
+        var origins = new ConcurrentBag<string>();
         page.Console += (_, message) =>
         {
             if (message.Type is "error" or "warning")
@@ -28,6 +32,14 @@ public sealed class DashboardBrowserTests
         };
         page.PageError += (_, error) => problems.Enqueue($"page error: {error}");
         page.RequestFailed += (_, request) => problems.Enqueue($"request failed: {request.Url} {request.Failure}");
+        page.Request += (_, request) =>
+        {
+            var url = new Uri(request.Url);
+            if (url.Scheme is not "data" and not "blob")
+            {
+                origins.Add(url.GetLeftPart(UriPartial.Authority));
+            }
+        };
         page.Response += (_, response) =>
         {
             if (response.Status >= 400)
@@ -36,45 +48,60 @@ public sealed class DashboardBrowserTests
             }
         };
 
-        await page.GotoAsync(new Uri(cluster.ApiAddress, "dashboard").ToString());
+        await page.GotoAsync(new Uri(Cluster.ApiAddress, "dashboard").ToString());
+        await Assertions.Expect(InfoBox(page, "Active Silos")).ToHaveTextAsync("2", new() { Timeout = Patience });
 
-        // Both silos, live, with their Orleans endpoints.
-        foreach (var silo in cluster.Silos)
+        // The Silos page: one row per silo of the member table, by its Orleans name, active.
+        await page.GotoAsync(new Uri(Cluster.ApiAddress, "dashboard/#/silos").ToString());
+        foreach (var silo in Cluster.Silos)
         {
-            var row = page.Locator($"#members tr[data-member-id='{silo.Name}']");
-            await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = Patience });
-            await Assertions.Expect(row.Locator(".pill")).ToHaveTextAsync("live", new() { Timeout = Patience });
-            await Assertions.Expect(row).ToContainTextAsync(silo.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.Endpoint.ToString());
+            var row = page.Locator("tr").Filter(new() { Has = page.Locator("td", new() { HasTextRegex = new($"^{silo.Name}$") }) });
+            await Assertions.Expect(row.Locator(".label")).ToHaveTextAsync("Active", new() { Timeout = Patience });
         }
-        await Assertions.Expect(page.Locator("#live-members")).ToHaveTextAsync("2 live");
 
-        await using (var load = new PredictLoad(cluster.Client, PredictLoad.Texts(200, nameof(DashboardBrowserTests)), workers: 2))
+        // The Grains page, while /predict runs: PredictionGrain with activations and calls per second.
+        await using (var load = new PredictLoad(Cluster.Client, PredictLoad.Texts(200, nameof(DashboardBrowserTests)), workers: 2))
         {
             await load.WaitForProgressAsync(20);
-            string before = await page.Locator("#predictions-total").InnerTextAsync();
-            // Rates need two snapshots; then the totals keep moving while the load runs.
-            await page.WaitForFunctionAsync("() => /^[0-9.]+k?$/.test(document.getElementById('requests-per-second').textContent) && Number(document.getElementById('requests-per-second').textContent) !== 0",
-                null, new() { Timeout = Patience });
-            await page.WaitForFunctionAsync("before => document.getElementById('predictions-total').textContent !== before", before, new() { Timeout = Patience });
-            string requestsTotal = await page.Locator("#requests-total").InnerTextAsync();
-            await page.WaitForFunctionAsync("before => document.getElementById('requests-total').textContent !== before", requestsTotal, new() { Timeout = Patience });
-            // Every silo's row has its own activations and predictions/s, and the cluster's inference p99 shows.
-            await page.WaitForFunctionAsync("""
-                () => [...document.querySelectorAll('#members tbody tr')].every(row => {
-                        const cells = row.querySelectorAll('td.num');
-                        return cells[1].textContent !== '–' && cells[1].textContent !== '0' && cells[3].textContent !== '–';
-                      })
-                      && document.getElementById('inference-p99').textContent !== '–'
-                """, null, new() { Timeout = Patience });
-            // A few seconds of history so the sparklines and charts have something to draw in the screenshot.
-            await page.WaitForFunctionAsync("() => document.querySelectorAll('#chart-throughput polyline').length > 0", null, new() { Timeout = Patience });
-            await page.WaitForFunctionAsync("() => /last ([6-9]|[1-9][0-9]+) s/.test(document.getElementById('chart-throughput-max').textContent)", null, new() { Timeout = Patience });
-            await load.WaitForProgressAsync(100);
+            await page.GotoAsync(new Uri(Cluster.ApiAddress, "dashboard/#/grains").ToString());
+            var row = page.Locator("tr").Filter(new() { Has = page.Locator($"a[href='#/grain/{PredictionGrainType}']") });
+            await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = Patience });
+            // Cells: name, system-grain label, activations, exception rate, throughput (req/sec), latency.
+            await WaitUntil.TrueAsync(async () => Number(await row.Locator("td").Nth(4).Locator("strong").InnerTextAsync()) > 0,
+                TimeSpan.FromMilliseconds(Patience), "PredictionGrain calls on the dashboard");
+            Assert.True(Number(await row.Locator("td").Nth(2).Locator("strong").InnerTextAsync()) > 0, "no PredictionGrain activations shown");
+            Assert.Equal("0.00", await row.Locator("td").Nth(3).Locator("strong").InnerTextAsync());
+            await load.WaitForProgressAsync(20);
             Assert.Empty(load.Failures);
         }
 
         Directory.CreateDirectory(Path.Combine(RepositoryPaths.Root, "artifacts"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryPaths.Root, "artifacts", "dashboard.png"), FullPage = true });
         Assert.Empty(problems);
+        // Offline: every script, style, font and image came from the API itself.
+        Assert.Equal([Cluster.ApiAddress.GetLeftPart(UriPartial.Authority)], origins.Distinct());
     }
+
+    [Fact]
+    public async Task Every_silo_serves_the_dashboard_of_the_whole_cluster_on_its_HTTP_port()
+    {
+        foreach (var silo in Cluster.Silos)
+        {
+            using var client = new HttpClient { BaseAddress = silo.HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
+            Assert.Contains("Orleans Dashboard", await client.GetStringAsync("dashboard/"));
+            await WaitUntil.TrueAsync(async () =>
+            {
+                using var counters = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("dashboard/DashboardCounters"));
+                var hosts = counters.RootElement.GetProperty("hosts").EnumerateArray()
+                    .Where(h => h.GetProperty("status").GetString() == "Active")
+                    .Select(h => h.GetProperty("siloName").GetString()).Order();
+                return hosts.SequenceEqual(["silo-1", "silo-2"]);
+            }, TimeSpan.FromMilliseconds(Patience), $"{silo.Name}'s dashboard to list silo-1 and silo-2 as active");
+        }
+    }
+
+    private static ILocator InfoBox(IPage page, string title) =>
+        page.Locator(".info-box-content").Filter(new() { Has = page.Locator(".info-box-text", new() { HasTextString = title }) }).Locator(".info-box-number");
+
+    private static double Number(string text) => double.Parse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture);
 }

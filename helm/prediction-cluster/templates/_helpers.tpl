@@ -70,9 +70,9 @@ app.kubernetes.io/component: {{ .component }}
 {{- if or .Values.redis.enabled .Values.redis.external.password .Values.secret.existingSecret }}true{{ end }}
 {{- end }}
 
-{{/* Whether the chart renders a Secret: no existing one is named, and there is a Redis password to keep. */}}
+{{/* Whether the chart renders a Secret: no existing one is named (it always holds the dashboard's operator key). */}}
 {{- define "pc.rendersSecret" -}}
-{{- if and (not .Values.secret.existingSecret) (or .Values.redis.enabled .Values.redis.external.password) }}true{{ end }}
+{{- if not .Values.secret.existingSecret }}true{{ end }}
 {{- end }}
 
 {{/*
@@ -101,7 +101,10 @@ Redis__User: {{ .Values.redis.external.user | quote }}
 {{- end }}
 {{- end }}
 
-{{/* Environment every .NET container takes from the Secret: the Redis password, when Redis has one. */}}
+{{/*
+Environment every .NET container takes from the Secret: the Redis password, when Redis has one, and the operator key
+of the dashboard (optional in an existing Secret: without it, the dashboard answers loopback only).
+*/}}
 {{- define "pc.secretEnv" -}}
 {{- if include "pc.redisAuth" . }}
 - name: Redis__Password
@@ -113,6 +116,14 @@ Redis__User: {{ .Values.redis.external.user | quote }}
       optional: true
       {{- end }}
 {{- end }}
+- name: Dashboard__OperatorKey
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "pc.secretName" . }}
+      key: dashboard-operator-key
+      {{- if .Values.secret.existingSecret }}
+      optional: true
+      {{- end }}
 {{- end }}
 
 {{/* Volumes every .NET pod has: /tmp is the only writable path (read-only root filesystem). */}}
