@@ -1,7 +1,6 @@
 using Api.Apis;
-using Api.Dashboard;
 using Grains.Hosting;
-using Metrics;
+using Grains.Telemetry;
 
 namespace Api.Hosting;
 
@@ -21,7 +20,6 @@ public static class ApiApplicationExtensions
         });
         app.MapHealthEndpoints();
         app.MapPrometheusMetrics();
-        app.MapDashboardApi();
         app.MapPredictApi();
         return app;
     }

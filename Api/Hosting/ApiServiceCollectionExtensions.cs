@@ -1,10 +1,8 @@
 using Api.Apis;
-using Api.Dashboard;
 using Api.Prediction;
 using Api.Routing;
 using Grains.Hosting;
-using Inference.Model;
-using Metrics;
+using Grains.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -14,9 +12,6 @@ namespace Api.Hosting;
 /// <summary>Cross-cutting setup of the API host (the role of a ServiceDefaults project).</summary>
 public static class ApiServiceCollectionExtensions
 {
-    /// <summary>How the co-hosted silo of embedded mode is named (metrics, dashboard).</summary>
-    public const string EmbeddedSiloId = "embedded";
-
     /// <summary>
     /// The API in the mode <c>Cluster:Mode</c> names: <c>Embedded</c> (default) co-hosts one silo in this
     /// process; <c>Redis</c> makes it an Orleans client of the silos registered in Redis.
@@ -42,8 +37,7 @@ public static class ApiServiceCollectionExtensions
                 silo.UseLocalhostClustering(siloPort: EmbeddedPorts.SiloPort(configuration), gatewayPort: 0);
                 silo.AddPredictionSilo(configuration);
             });
-            services.AddOperatorDashboard(embedded: true);
-            services.AddPrometheusMetrics(static sp => new BuildInfo("embedded", EmbeddedSiloId, () => sp.GetRequiredService<SentimentModel>().ModelId));
+            builder.AddPredictionTelemetry(TelemetryRole.Embedded);
         }
         else
         {
@@ -53,9 +47,10 @@ public static class ApiServiceCollectionExtensions
                 client.UseRedisClustering(options => options.ConfigurationOptions = redis.ToConfigurationOptions());
                 client.Services.Configure<ClusterOptions>(configuration.GetSection("Orleans"));
                 client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+                // Grain calls carry the request's trace context to the silos.
+                client.AddActivityPropagation();
             });
-            services.AddOperatorDashboard(embedded: false);
-            services.AddPrometheusMetrics(static sp => new BuildInfo("api", null, () => sp.GetRequiredService<ClusterModel>().Current?.ModelId));
+            builder.AddPredictionTelemetry(TelemetryRole.Api);
         }
 
         services.AddGrainCallPipeline(configuration);

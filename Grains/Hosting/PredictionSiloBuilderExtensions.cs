@@ -47,10 +47,11 @@ public static class PredictionSiloBuilderExtensions
         // Each silo names its model, so PredictionGrains are placed only where their key's model is served.
         silo.UseSiloMetadata(new Dictionary<string, string> { [SiloModelMetadata.Key] = model.ModelId });
         services.AddPlacementDirector<ModelHashPlacement, ModelHashPlacementDirector>();
-        // The dashboard's per-silo stats grain (Diagnostics/SiloStatsGrain) lives on the silo its key names.
-        services.AddPlacementDirector<SiloAddressPlacement, SiloAddressPlacementDirector>();
         services.Configure<GrainCollectionOptions>(ConfigureCollection);
         services.Configure<GrainCollectionOptions>(configuration.GetSection("Orleans:GrainCollection"));
+
+        // Grain calls carry the caller's trace context (a request's trace spans API and grains).
+        silo.AddActivityPropagation();
 
         AddStorage(silo, configuration);
         return silo;

@@ -22,6 +22,11 @@ public sealed class PredictionMetrics
     {
         var meter = meterFactory.Create(MeterName);
         _predictions = meter.CreateCounter<long>("predictions", "{prediction}", "Predictions answered, by the tier that answered");
+        // Every tier exists from the start at 0, so that a hit ratio reads from the first prediction on.
+        foreach (var tier in TierTags)
+        {
+            _predictions.Add(0, tier);
+        }
     }
 
     /// <summary>Predictions answered by <paramref name="source"/> since start (tests, dashboards).</summary>

@@ -1,8 +1,5 @@
 using Grains.Hosting;
-using Grains.Interfaces;
-using Inference.Model;
-using Metrics;
-using Microsoft.Extensions.Options;
+using Grains.Telemetry;
 
 namespace Silo.Hosting;
 
@@ -21,9 +18,7 @@ public static class SiloHost
         var configuration = builder.Configuration;
         // A silo process always clusters through Redis: embedded mode is the API co-hosting its silo.
         builder.UseOrleans(silo => silo.UsePredictionRedisClustering(configuration).AddPredictionSilo(configuration));
-        builder.Services.AddPrometheusMetrics(static sp => new BuildInfo("silo",
-            sp.GetRequiredService<IOptions<Orleans.Configuration.SiloOptions>>().Value.SiloName,
-            () => sp.GetRequiredService<SentimentModel>().ModelId));
+        builder.AddPredictionTelemetry(TelemetryRole.Silo);
 
         var app = builder.Build();
         app.MapHealthEndpoints();
