@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -52,8 +53,10 @@ public static class PredictionTelemetry
             .WithMetrics(metrics => metrics
                 .AddMeter(Meters)
                 .AddRuntimeInstrumentation()
-                .AddView(HistogramBuckets.LatencyView)
+                // Every scrape reads the present (the exporter would answer from a 300 ms cache): a scrape costs
+                // about a millisecond, and Prometheus asks every 15 s or so.
                 .AddPrometheusExporter(options => options.ScrapeResponseCacheDurationMilliseconds = 0));
+        services.ConfigureOpenTelemetryMeterProvider((sp, metrics) => metrics.AddView(new HostMetricsView(sp.GetRequiredService<IMeterFactory>()).Select));
 
         // Sources and instrumentation for any tracer provider the host builds; none is built unless something
         // exports (an OTLP endpoint here, an in-memory exporter in tests): with no listener Orleans and ASP.NET Core
