@@ -106,6 +106,7 @@ public sealed class MetricsEndpointTests(EmbeddedApiFactory factory) : IClassFix
 
     private async Task PredictAsync(string text)
     {
+        await WaitUntil.ReadyAsync(_client);
         using var response = await _client.PostAsJsonAsync("/predict", new { text = new[] { text } });
         response.EnsureSuccessStatusCode();
     }

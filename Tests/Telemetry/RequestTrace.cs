@@ -14,6 +14,7 @@ public static class RequestTrace
     {
         // A tracer provider hears every host in this process; our request's server span is told apart by its agent.
         string agent = "trace-test-" + Guid.NewGuid().ToString("N");
+        await WaitUntil.ReadyAsync(client);
         using var request = new HttpRequestMessage(HttpMethod.Post, "predict") { Content = JsonContent.Create(new { text = new[] { $"a traced text {Guid.NewGuid()}" } }) };
         request.Headers.UserAgent.ParseAdd(agent);
         using var response = await client.SendAsync(request);
