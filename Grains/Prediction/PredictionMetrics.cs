@@ -29,7 +29,7 @@ public sealed class PredictionMetrics
         }
     }
 
-    /// <summary>Predictions answered by <paramref name="source"/> since start (tests, dashboards).</summary>
+    /// <summary>Predictions answered by <paramref name="source"/> since start (tests).</summary>
     public long Count(PredictionSource source) => Interlocked.Read(ref _byTier[(int)source]);
 
     public void Record(PredictionSource source)

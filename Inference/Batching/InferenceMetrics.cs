@@ -43,7 +43,7 @@ public sealed class InferenceMetrics
     public Histogram<int> BatchTokens { get; }
     public Histogram<double> BatchDuration { get; }
 
-    /// <summary>Totals since start, for tests and the dashboard (instruments only publish to listeners).</summary>
+    /// <summary>Totals since start, for tests and benchmarks (instruments only publish to listeners).</summary>
     public long BatchCount => Interlocked.Read(ref _batchCount);
     public long TextCount => Interlocked.Read(ref _textCount);
     public long RejectedCount => Interlocked.Read(ref _rejectedCount);
