@@ -15,8 +15,13 @@ public sealed class RejectedRequestMetricsTests
         {
             ["Inference:QueueCapacity"] = "1",
             ["Inference:MaxBatchSize"] = "1",
+            // A starved test machine must not turn slow grain calls into cluster_unavailable.
+            ["Routing:AttemptTimeout"] = "00:00:30",
+            ["Routing:Deadline"] = "00:01:00",
         });
         var client = factory.CreateClient();
+        // Until the API has learnt the model from its silo, /predict answers cluster_unavailable.
+        await WaitUntil.ReadyAsync(client);
         var texts = Enumerable.Range(0, 128).Select(i => $"rejected text {i} {Guid.NewGuid()}").ToArray();
 
         using var response = await client.PostAsJsonAsync("/predict", new { text = texts });
