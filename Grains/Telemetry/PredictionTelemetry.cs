@@ -53,8 +53,8 @@ public static class PredictionTelemetry
             .WithMetrics(metrics => metrics
                 .AddMeter(Meters)
                 .AddRuntimeInstrumentation()
-                // Every scrape reads the present (the exporter would answer from a 300 ms cache): a scrape costs
-                // about a millisecond, and Prometheus asks every 15 s or so.
+                // Every scrape reads the present (the exporter would answer from a 300 ms cache, which only
+                // matters to scrapers far more frequent than Prometheus' 15 s or so).
                 .AddPrometheusExporter(options => options.ScrapeResponseCacheDurationMilliseconds = 0));
         services.ConfigureOpenTelemetryMeterProvider((sp, metrics) => metrics.AddView(new HostMetricsView(sp.GetRequiredService<IMeterFactory>()).Select));
 
