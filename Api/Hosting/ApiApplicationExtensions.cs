@@ -2,7 +2,7 @@ using Api.Apis;
 using Api.Security;
 using Grains.Hosting;
 using Grains.Hosting.Operators;
-using Metrics;
+using Grains.Telemetry;
 
 namespace Api.Hosting;
 

@@ -6,9 +6,8 @@ using Api.Security;
 using Grains.Hosting;
 using Grains.Hosting.Operators;
 using Grains.Prediction;
+using Grains.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Inference.Model;
-using Metrics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -19,7 +18,7 @@ namespace Api.Hosting;
 /// <summary>Cross-cutting setup of the API host (the role of a ServiceDefaults project).</summary>
 public static class ApiServiceCollectionExtensions
 {
-    /// <summary>How the co-hosted silo of embedded mode is named (metrics).</summary>
+    /// <summary>The name of the co-hosted silo of embedded mode (dashboard, <c>target_info</c>).</summary>
     public const string EmbeddedSiloId = "embedded";
 
     /// <summary>
@@ -52,9 +51,10 @@ public static class ApiServiceCollectionExtensions
             {
                 // One silo clustering with nothing; the co-hosted client needs no gateway.
                 silo.UseLocalhostClustering(siloPort: EmbeddedPorts.SiloPort(configuration), gatewayPort: 0);
+                silo.Configure<SiloOptions>(options => options.SiloName = EmbeddedSiloId);
                 silo.AddPredictionSilo(configuration);
             });
-            services.AddPrometheusMetrics(static sp => new BuildInfo("embedded", EmbeddedSiloId, () => sp.GetRequiredService<SentimentModel>().ModelId));
+            builder.AddPredictionTelemetry(TelemetryRole.Embedded);
         }
         else
         {
@@ -66,8 +66,10 @@ public static class ApiServiceCollectionExtensions
                 client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
                 // The dashboard's page on the API reads the silos' figures through this client.
                 client.AddDashboard();
+                // Grain calls carry the request's trace context to the silos.
+                client.AddActivityPropagation();
             });
-            services.AddPrometheusMetrics(static sp => new BuildInfo("api", null, () => sp.GetRequiredService<ClusterModel>().Current?.ModelId));
+            builder.AddPredictionTelemetry(TelemetryRole.Api);
         }
 
         services.AddGrainCallPipeline(configuration);

@@ -54,6 +54,9 @@ public static class PredictionSiloBuilderExtensions
         services.Configure<GrainCollectionOptions>(ConfigureCollection);
         services.Configure<GrainCollectionOptions>(configuration.GetSection("Orleans:GrainCollection"));
 
+        // Grain calls carry the caller's trace context (a request's trace spans API and grains).
+        silo.AddActivityPropagation();
+
         AddStorage(silo, configuration);
         return silo;
     }

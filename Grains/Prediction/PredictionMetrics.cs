@@ -23,9 +23,14 @@ public sealed class PredictionMetrics
     {
         var meter = meterFactory.Create(MeterName);
         _predictions = meter.CreateCounter<long>("predictions", "{prediction}", "Predictions answered, by the tier that answered");
+        // Every tier exists from the start at 0, so that a hit ratio reads from the first prediction on.
+        foreach (var tier in TierTags)
+        {
+            _predictions.Add(0, tier);
+        }
     }
 
-    /// <summary>Predictions answered by <paramref name="source"/> since start (tests, dashboards).</summary>
+    /// <summary>Predictions answered by <paramref name="source"/> since start (tests).</summary>
     public long Count(PredictionSource source) => Interlocked.Read(ref _byTier[(int)source]);
 
     public void Record(PredictionSource source, int count = 1)

@@ -1,8 +1,6 @@
 using Grains.Hosting;
 using Grains.Hosting.Operators;
-using Inference.Model;
-using Metrics;
-using Microsoft.Extensions.Options;
+using Grains.Telemetry;
 
 namespace Silo.Hosting;
 
@@ -22,9 +20,7 @@ public static class SiloHost
         builder.Services.AddOperatorAccess(configuration);
         // A silo process always clusters through Redis: embedded mode is the API co-hosting its silo.
         builder.UseOrleans(silo => silo.UsePredictionRedisClustering(configuration).AddPredictionSilo(configuration));
-        builder.Services.AddPrometheusMetrics(static sp => new BuildInfo("silo",
-            sp.GetRequiredService<IOptions<Orleans.Configuration.SiloOptions>>().Value.SiloName,
-            () => sp.GetRequiredService<SentimentModel>().ModelId));
+        builder.AddPredictionTelemetry(TelemetryRole.Silo);
 
         var app = builder.Build();
         app.MapOperatorDashboard();

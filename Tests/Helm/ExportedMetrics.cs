@@ -1,32 +1,34 @@
 namespace Tests.Helm;
 
 /// <summary>
-/// The Prometheus metric families the API and silos export on /metrics, with their labels, as docs/operations.md
-/// documents them. The Grafana dashboard and the HPA's custom metric may name only these.
+/// The Prometheus metric families the API and silos export on /metrics (OpenTelemetry's Prometheus exporter), with
+/// the labels queries may use, as docs/operations.md documents them. The Grafana dashboard and the HPA's custom
+/// metric may name only these; <c>Tests.Metrics.ExportedMetricsTests</c> checks a running API and silo export each.
 /// </summary>
 public static class ExportedMetrics
 {
     public static readonly IReadOnlyDictionary<string, string[]> Labels = new Dictionary<string, string[]>
     {
-        ["http_server_request_duration_seconds"] = ["route", "method", "status"],
+        ["http_server_request_duration_seconds"] = ["http_route", "http_request_method", "http_response_status_code"],
         ["api_rejected_requests_total"] = ["reason"],
         ["predictions_total"] = ["tier"],
         ["orleans_grains"] = ["grain_type"],
+        ["orleans_app_requests_latency_milliseconds"] = [],
         ["inference_queue_depth"] = [],
         ["inference_batch_size"] = [],
         ["inference_batch_duration_seconds"] = [],
         ["inference_rejected_total"] = [],
-        ["process_cpu_seconds_total"] = [],
-        ["process_resident_memory_bytes"] = [],
+        ["dotnet_process_cpu_time_seconds_total"] = ["cpu_mode"],
+        ["dotnet_process_memory_working_set_bytes"] = [],
     };
 
     /// <summary>
-    /// Labels Prometheus adds to every series it scrapes through the chart's ServiceMonitor (target labels, and
-    /// podTargetLabels: app.kubernetes.io/component), and a histogram bucket's <c>le</c>.
+    /// Labels on every series: Prometheus' target labels through the chart's ServiceMonitor (and podTargetLabels:
+    /// app.kubernetes.io/component), the exporter's <c>otel_scope_name</c> (the meter), and a histogram bucket's <c>le</c>.
     /// </summary>
     public static readonly IReadOnlySet<string> TargetLabels = new HashSet<string>
     {
-        "namespace", "pod", "service", "job", "instance", "container", "endpoint", "app_kubernetes_io_component", "le",
+        "namespace", "pod", "service", "job", "instance", "container", "endpoint", "app_kubernetes_io_component", "otel_scope_name", "le",
     };
 
     public static IEnumerable<string> Names => Labels.Keys;

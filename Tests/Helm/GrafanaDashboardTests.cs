@@ -75,13 +75,13 @@ public sealed partial class GrafanaDashboardTests
         }
         Assert.Contains(queries, q => q.Contains("rate(http_server_request_duration_seconds_count", StringComparison.Ordinal));
         Assert.Contains(queries, q => q.Contains("sum by (tier) (rate(predictions_total", StringComparison.Ordinal));
-        Assert.Contains(queries, q => q.Contains("status=~\"5..\"", StringComparison.Ordinal));
+        Assert.Contains(queries, q => q.Contains("http_response_status_code=~\"5..\"", StringComparison.Ordinal));
         foreach (var metric in (string[])["inference_batch_size_bucket", "inference_queue_depth", "inference_rejected_total", "api_rejected_requests_total",
-                     "process_cpu_seconds_total", "process_resident_memory_bytes", "orleans_grains"])
+                     "dotnet_process_cpu_time_seconds_total", "dotnet_process_memory_working_set_bytes", "orleans_grains", "orleans_app_requests_latency_milliseconds_bucket"])
         {
             Assert.Contains(queries, q => q.Contains(metric, StringComparison.Ordinal));
         }
-        Assert.Contains(queries, q => q.Contains("by (pod) (rate(process_cpu_seconds_total", StringComparison.Ordinal));
+        Assert.Contains(queries, q => q.Contains("by (pod) (rate(dotnet_process_cpu_time_seconds_total", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -101,7 +101,9 @@ public sealed partial class GrafanaDashboardTests
     public void NoQuery_NamesAMetricThatNoLongerExists()
     {
         using var dashboard = RenderedDashboard(out _);
-        foreach (var gone in (string[])["redis_", "routing_", "membership_size", "{activations", "(activations"])
+        // Names and labels of our own exporter before OpenTelemetry's: process_* and route/status labels.
+        foreach (var gone in (string[])["redis_", "routing_", "membership_size", "{activations", "(activations", "process_cpu_seconds_total",
+                     "process_resident_memory_bytes", " route=", " status=", "(status", "(route"])
         {
             Assert.DoesNotContain(Queries(dashboard), q => q.Contains(gone, StringComparison.Ordinal));
         }

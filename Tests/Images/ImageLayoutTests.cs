@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Tests.EndToEnd;
 using Tests.Infrastructure;
+using Tests.Metrics;
 
 namespace Tests.Images;
 
@@ -81,9 +82,9 @@ public sealed class ImageLayoutTests(ImageLayoutFixture layouts) : IClassFixture
         Assert.Equal("POSITIVE", Top(predictions[0]));
         Assert.Equal("NEGATIVE", Top(predictions[1]));
         // Answered by the silo process through Orleans (the API in cluster mode loads no model), and stored in Redis.
-        using (var metrics = await new HttpClient().GetAsync($"http://127.0.0.1:{siloHttp}/metrics"))
+        using (var siloClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{siloHttp}/") })
         {
-            Assert.Contains("predictions_total{tier=\"inference\"} 2", await metrics.Content.ReadAsStringAsync());
+            Assert.Equal(2, (await Scrape.FamiliesAsync(siloClient)).Family("predictions").Value("predictions_total", ("tier", "inference")));
         }
         Assert.Contains(clusterId, await redis.CliAsync("--scan"));
 

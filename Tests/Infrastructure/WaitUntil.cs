@@ -30,4 +30,8 @@ public static class WaitUntil
 
     public static Task TrueAsync(Func<bool> condition, TimeSpan timeout, string what) =>
         TrueAsync(() => Task.FromResult(condition()), timeout, what);
+
+    /// <summary>Waits until the host behind <paramref name="client"/> says it is ready (an API learns the cluster's model after it starts).</summary>
+    public static Task ReadyAsync(HttpClient client) =>
+        TrueAsync(async () => (await client.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(30), "the host to be ready");
 }

@@ -8,13 +8,16 @@ namespace Tests.Metrics;
 
 /// <summary>
 /// Prometheus' own parser (Debian <c>python3-prometheus-client</c>, run by <c>prometheus_parse.py</c>): what it reads
-/// from our text is what a Prometheus server would. A text it cannot parse fails the test with its message.
+/// from a /metrics body is what a Prometheus server would. A body it cannot parse fails the test with its message.
 /// </summary>
 public static class PrometheusReference
 {
-    public static async Task<IReadOnlyList<ParsedFamily>> ParseAsync(string text)
+    /// <param name="text">The body.</param>
+    /// <param name="openMetrics">Parse it as OpenMetrics 1.0 rather than the text format 0.0.4.</param>
+    public static async Task<IReadOnlyList<ParsedFamily>> ParseAsync(string text, bool openMetrics = false)
     {
-        var start = new ProcessStartInfo("/usr/bin/python3", [Path.Combine(RepositoryPaths.Root, "Tests", "Metrics", "prometheus_parse.py")])
+        string script = Path.Combine(RepositoryPaths.Root, "Tests", "Metrics", "prometheus_parse.py");
+        var start = new ProcessStartInfo("/usr/bin/python3", openMetrics ? [script, "openmetrics"] : [script])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,

@@ -1,10 +1,12 @@
-# Parses Prometheus text exposition format from stdin with Prometheus' own Python client (Debian
-# python3-prometheus-client) and prints the families as JSON: the independent reference for our writer.
+# Parses a /metrics body from stdin with Prometheus' own Python client (Debian python3-prometheus-client) and prints
+# the families as JSON: the independent reference for what a Prometheus server reads from our exporter.
+# With the argument "openmetrics" the body is parsed as OpenMetrics 1.0 (strict: "# EOF", _created, units).
 import json
 import math
 import sys
 
-from prometheus_client.parser import text_string_to_metric_families
+from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse_openmetrics
+from prometheus_client.parser import text_string_to_metric_families as parse_text
 
 
 def number(value):
@@ -15,8 +17,9 @@ def number(value):
     return repr(float(value))
 
 
+parse = parse_openmetrics if sys.argv[1:] == ["openmetrics"] else parse_text
 families = []
-for family in text_string_to_metric_families(sys.stdin.read()):
+for family in parse(sys.stdin.read()):
     families.append({
         "name": family.name,
         "type": family.type,
