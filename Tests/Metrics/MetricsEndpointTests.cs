@@ -18,7 +18,7 @@ public sealed class MetricsEndpointTests(EmbeddedApiFactory factory) : IClassFix
     private readonly HttpClient _client = factory.CreateClient();
 
     [Fact]
-    public async Task Predictions_count_a_miss_as_inference_then_a_hit_as_memory()
+    public async Task Predictions_count_a_miss_as_inference_then_a_repeat_as_a_near_cache_hit()
     {
         string text = $"metrics tier test {Guid.NewGuid()}: a fine film";
         var before = await Scrape.FamiliesAsync(_client);
@@ -29,7 +29,8 @@ public sealed class MetricsEndpointTests(EmbeddedApiFactory factory) : IClassFix
 
         Assert.Equal(1, Tier(afterMiss, "inference") - Tier(before, "inference"));
         Assert.Equal(0, Tier(afterMiss, "memory") - Tier(before, "memory"));
-        Assert.Equal(1, Tier(afterHit, "memory") - Tier(afterMiss, "memory"));
+        Assert.Equal(1, Tier(afterHit, "near_cache") - Tier(afterMiss, "near_cache"));
+        Assert.Equal(0, Tier(afterHit, "memory") - Tier(afterMiss, "memory"));
         Assert.Equal(0, Tier(afterHit, "inference") - Tier(afterMiss, "inference"));
         Assert.Equal(0, Tier(afterHit, "storage") - Tier(before, "storage"));
         Assert.Equal(1, Counter(afterHit, "inference_texts") - Counter(before, "inference_texts"));
