@@ -3,6 +3,7 @@ using Api.Dashboard;
 using Api.Prediction;
 using Api.Routing;
 using Grains.Hosting;
+using Inference.Batching;
 using Inference.Model;
 using Metrics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -42,6 +43,9 @@ public static class ApiServiceCollectionExtensions
                 silo.UseLocalhostClustering(siloPort: EmbeddedPorts.SiloPort(configuration), gatewayPort: 0);
                 silo.AddPredictionSilo(configuration);
             });
+            // One engine takes every text of a request, and admits a request whole: its queue must hold one.
+            services.AddOptions<ApiOptions>().Validate<IOptions<InferenceOptions>>(static (api, inference) => inference.Value.QueueCapacity >= api.MaxTexts,
+                "Inference:QueueCapacity is smaller than Api:MaxTexts: a request is admitted whole, so the inference queue must hold one; raise it or lower Api:MaxTexts.");
             services.AddOperatorDashboard(embedded: true);
             services.AddPrometheusMetrics(static sp => new BuildInfo("embedded", EmbeddedSiloId, () => sp.GetRequiredService<SentimentModel>().ModelId));
         }
