@@ -100,7 +100,7 @@ public sealed partial class InferenceEngine : IHostedService, IDisposable
     /// <summary>Texts waiting for a batch (queued or staged).</summary>
     public int QueueDepth => _queue.Reader.Count + Volatile.Read(ref _stagedCount);
 
-    /// <summary>The measured throughput of all workers, in real tokens per second (0 until a batch has run).</summary>
+    /// <summary>The measured throughput of all workers, in token-equivalents per second: padded tokens plus a fixed cost per run (0 until a batch has run).</summary>
     public double TokensPerSecond => _admission.TokensPerSecond;
 
     /// <summary>The expected wait of a text arriving now: the work admitted ahead of it over <see cref="TokensPerSecond"/>.</summary>
@@ -127,7 +127,7 @@ public sealed partial class InferenceEngine : IHostedService, IDisposable
         }
         long[] ids = ArrayPool<long>.Shared.Rent(_model.MaxTokens);
         int length = _model.Tokenizer.Encode(text, ids.AsSpan(0, _model.MaxTokens));
-        var (admitted, retryAfter) = _admission.TryAdmit(requestId, requestTexts, length);
+        var (admitted, retryAfter, ticket) = _admission.TryAdmit(requestId, requestTexts, length);
         if (!admitted)
         {
             // Over the budget: say so now rather than make the caller wait behind the backlog.
@@ -135,7 +135,7 @@ public sealed partial class InferenceEngine : IHostedService, IDisposable
             _metrics.RecordRejected();
             return ValueTask.FromResult(InferenceOutcome.Refused(retryAfter));
         }
-        var request = new InferenceRequest(ids, length, _time.GetTimestamp(), _admission, cancellationToken);
+        var request = new InferenceRequest(ids, length, _time.GetTimestamp(), _admission, cancellationToken, ticket);
         if (!_queue.Writer.TryWrite(request))
         {
             request.Release();

@@ -47,7 +47,7 @@ public sealed class InferenceMetrics
     /// <summary>Publishes the engine's measured throughput and the expected wait of a text arriving now (admission's figures).</summary>
     public void ObserveAdmission(Func<double> tokensPerSecond, Func<double> expectedWaitSeconds)
     {
-        _meter.CreateObservableGauge("inference.throughput", tokensPerSecond, "{token}/s", "Measured throughput of the engine, real tokens per second (0 until a batch has run)");
+        _meter.CreateObservableGauge("inference.throughput", tokensPerSecond, "{token}/s", "Measured throughput of the engine: padded tokens plus a fixed cost per run, per second (0 until a batch has run)");
         _meter.CreateObservableGauge("inference.queue.expected_wait", expectedWaitSeconds, "s", "Expected wait of a text arriving now: admitted work over the measured throughput");
     }
 

@@ -9,16 +9,20 @@ namespace Inference.Batching;
 internal sealed class InferenceRequest
 {
     private readonly AdmissionControl? _admission;
+    private readonly AdmissionControl.RequestTicket? _ticket;
     private CancellationTokenRegistration _registration;
 
     /// <param name="arrivedAt">A <see cref="TimeProvider.GetTimestamp"/> of the engine's clock (the batcher's fairness clock).</param>
     /// <param name="admission">Told when the text is done, so its work no longer counts as ahead of others.</param>
-    public InferenceRequest(long[] tokenIds, int length, long arrivedAt, AdmissionControl? admission, CancellationToken cancellationToken)
+    /// <param name="ticket">The admitted request the text is part of (null: a text on its own).</param>
+    public InferenceRequest(long[] tokenIds, int length, long arrivedAt, AdmissionControl? admission, CancellationToken cancellationToken,
+        AdmissionControl.RequestTicket? ticket = null)
     {
         TokenIds = tokenIds;
         Length = length;
         ArrivedAt = arrivedAt;
         _admission = admission;
+        _ticket = ticket;
         if (cancellationToken.CanBeCanceled)
         {
             // A caller that gives up is answered now; the batch loop drops it later without running it.
@@ -45,6 +49,6 @@ internal sealed class InferenceRequest
     {
         _registration.Dispose();
         ArrayPool<long>.Shared.Return(TokenIds);
-        _admission?.Release(Length);
+        _admission?.Release(Length, _ticket);
     }
 }

@@ -108,16 +108,12 @@ internal sealed class InferenceWorker
         try
         {
             long started = 0;
-            int columns = 0, tokens = 0;
+            int columns = 0;
             try
             {
                 // Similar lengths sit next to each other; rows are padded to the longest in the batch.
                 batch.Sort(static (a, b) => a.Length.CompareTo(b.Length));
                 columns = batch[^1].Length;
-                foreach (var request in batch)
-                {
-                    tokens += request.Length;
-                }
                 Fill(batch, columns);
                 started = _time.GetTimestamp();
                 _beforeRun(batch);
@@ -137,7 +133,7 @@ internal sealed class InferenceWorker
             }
             var elapsed = _time.GetElapsedTime(started);
             _metrics.RecordBatch(live, live * columns, elapsed.TotalSeconds);
-            _admission.RecordRun(tokens, elapsed);
+            _admission.RecordRun(live * columns, elapsed);
 
             int labels = _model.LabelCount;
             InferenceFailedException? nonFinite = null;

@@ -12,7 +12,7 @@ internal sealed class LengthAwareBatcher
 {
     // The fixed cost of one ONNX Runtime run in padded-token equivalents: about 3 ms against ~0.45 ms per
     // padded token (DistilBERT-shaped model, 2 cores; tools/Benchmarks engine, batch 1 vs 8 at 16 tokens).
-    private const int RunOverheadTokens = 8;
+    internal const int RunOverheadTokens = 8;
 
     private readonly int _maxBatchSize;
     private readonly int _maxBatchTokens;

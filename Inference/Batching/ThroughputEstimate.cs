@@ -1,9 +1,9 @@
 namespace Inference.Batching;
 
 /// <summary>
-/// One worker's throughput in real (unpadded) tokens per second, an exponentially weighted moving average over
-/// finished batches; zero until the first batch. Padding and per-run overhead are in it, as they are in the
-/// work a queued text waits for. Not thread-safe: its owner (<see cref="AdmissionControl"/>) holds a lock.
+/// One worker's throughput in token-equivalents of cost per second (a run's padded tokens plus its fixed overhead),
+/// an exponentially weighted moving average over finished batches; zero until the first batch. Not thread-safe:
+/// its owner (<see cref="AdmissionControl"/>) holds a lock.
 /// </summary>
 internal sealed class ThroughputEstimate
 {

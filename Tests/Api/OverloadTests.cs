@@ -17,7 +17,7 @@ public sealed class OverloadTests
     {
         await using var factory = EmbeddedApiFactory.With(new Dictionary<string, string?>
         {
-            // No request of many texts fits a 1 ms budget; a lone text with nothing ahead of it always does.
+            // A request with a long text running ahead of it would wait more than 1 ms; with nothing ahead, none waits.
             ["Inference:MaxQueueTime"] = "00:00:00.001",
             ["Api:RetryAfterSeconds"] = "3",
         });
@@ -30,23 +30,32 @@ public sealed class OverloadTests
         }
         Assert.True(engine.TokensPerSecond > 0);
         long computed = metrics.TextCount;
+        // A text of the model's full length holds a worker: it is the work ahead of the next request.
+        using var gate = new WorkerGate(engine);
+        var ahead = client.PostAsJsonAsync("/predict", new { text = new[] { string.Join(' ', Enumerable.Repeat("long", 400)) + Guid.NewGuid() } });
+        await gate.Entered.WaitAsync(TimeSpan.FromSeconds(30));
         var texts = Enumerable.Range(0, 128).Select(i => $"overload text {i} {Guid.NewGuid()}").ToArray();
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
         using var response = await client.PostAsJsonAsync("/predict", new { text = texts });
         watch.Stop();
+        gate.Open();
+        using (var aheadResponse = await ahead)
+        {
+            Assert.Equal(HttpStatusCode.OK, aheadResponse.StatusCode);
+        }
 
         await PredictApiTests.AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, null);
         Assert.True(response.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(3), $"Retry-After {response.Headers.RetryAfter}");
         // Refused on its first text: no text of it waited for a batch (generous for a loaded 2-core machine).
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"the refusal took {watch.Elapsed.TotalMilliseconds:F0} ms");
-        Assert.Equal(computed, metrics.TextCount);
+        Assert.Equal(computed + 1, metrics.TextCount); // the long text ahead, and none of the refused request's
         Assert.True(metrics.RejectedCount >= 1);
 
-        // Refused texts are not cached as failures: asked again alone, one is answered.
-        using var retry = await client.PostAsJsonAsync("/predict", new { text = texts[^1..] });
+        // Refused texts are not cached as failures: asked again with nothing ahead, they are answered.
+        using var retry = await client.PostAsJsonAsync("/predict", new { text = texts });
         Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
-        Assert.Equal(computed + 1, metrics.TextCount);
+        Assert.Equal(computed + 1 + texts.Length, metrics.TextCount);
     }
 
     [Fact]

@@ -9,15 +9,18 @@ namespace Tests.Grains;
 /// <summary>
 /// Admission within the queueing budget, whole requests, fairness in time and no needless delay, on a fake clock:
 /// each batch "takes" exactly the time a test advances the clock by inside the run, so the engine's measured
-/// throughput, and every decision drawn from it, is exact.
+/// throughput, and every decision drawn from it, is exact (1/8 s per batch: exact in binary floating point).
 /// </summary>
 public sealed class InferenceAdmissionTests(DefaultModelFixture fixture) : IClassFixture<DefaultModelFixture>
 {
     private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan BatchTime = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan BatchTime = TimeSpan.FromMilliseconds(125);
     private const string Sentence = "a sentence of ordinary length that the engine measures its throughput with";
 
     private int Tokens(string text) => fixture.Model.Tokenizer.Encode(text, new long[fixture.Model.MaxTokens]);
+
+    /// <summary>What one worker does per second once it has measured a batch of <see cref="Sentence"/> alone: its cost (tokens + per-run overhead) in <see cref="BatchTime"/>.</summary>
+    private double MeasuredRate => (Tokens(Sentence) + LengthAwareBatcher.RunOverheadTokens) / BatchTime.TotalSeconds;
 
     /// <summary>An engine with one worker whose batches each take <see cref="BatchTime"/>; it has measured one batch of <see cref="Sentence"/>.</summary>
     private async Task<(InferenceEngineHarness Harness, ManualResetEventSlim Open, Task Entered)> MeasuredAndBlockedAsync(FakeTimeProvider time, InferenceOptions options)
@@ -35,7 +38,7 @@ public sealed class InferenceAdmissionTests(DefaultModelFixture fixture) : IClas
             }
         };
         Assert.False((await harness.Engine.InferAsync(Sentence, CancellationToken.None)).IsRefused);
-        Assert.Equal(Tokens(Sentence) / BatchTime.TotalSeconds, harness.Engine.TokensPerSecond, 6);
+        Assert.Equal(MeasuredRate, harness.Engine.TokensPerSecond, 6);
         // The next batch holds the only worker until the test opens the gate: what is sent meanwhile queues.
         open.Reset();
         return (harness, open, entered.Task);
@@ -50,8 +53,9 @@ public sealed class InferenceAdmissionTests(DefaultModelFixture fixture) : IClas
         var running = harness.Engine.InferAsync(Sentence, CancellationToken.None).AsTask();
         await entered.WaitAsync(Prompt);
 
-        // A batch of one sentence takes 100 ms, so 1 s holds ten: the one running and nine queued, and a tenth
-        // queued text waits exactly the budget. The eleventh would wait 1.1 s.
+        // The k-th queued text waits for the running one and k - 1 queued: k sentences, k * L / rate seconds.
+        int length = Tokens(Sentence);
+        int fit = (int)(MeasuredRate / length);
         var admitted = new List<Task<InferenceOutcome>>();
         InferenceOutcome refusal = default;
         for (int i = 0; i < 100; i++)
@@ -64,8 +68,8 @@ public sealed class InferenceAdmissionTests(DefaultModelFixture fixture) : IClas
             }
             admitted.Add(call.AsTask());
             // The work ahead of the text just admitted (everything but itself) is within the budget.
-            var ahead = harness.Engine.ExpectedWait - BatchTime;
-            if (ahead > TimeSpan.FromSeconds(1))
+            var ahead = harness.Engine.ExpectedWait - TimeSpan.FromSeconds(length / MeasuredRate);
+            if (ahead > TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(1))
             {
                 open.Set();
                 Assert.Fail($"admitted a text with {ahead.TotalMilliseconds} ms of work ahead of it");
@@ -73,13 +77,14 @@ public sealed class InferenceAdmissionTests(DefaultModelFixture fixture) : IClas
         }
         open.Set();
 
-        Assert.Equal(10, admitted.Count);
+        Assert.Equal(fit, admitted.Count);
         Assert.True(refusal.IsRefused);
-        Assert.Equal(TimeSpan.FromSeconds(2), refusal.RetryAfter); // 1.1 s of work ahead, in whole seconds
+        // Its wait (fit + 1 sentences) in whole seconds.
+        Assert.Equal(TimeSpan.FromSeconds(Math.Ceiling((fit + 1) * length / MeasuredRate)), refusal.RetryAfter);
         Assert.Equal(1, harness.Metrics.RejectedCount);
 
         await Task.WhenAll(admitted.Append(running)).WaitAsync(Prompt);
-        Assert.Equal(1 + 1 + 10, harness.Metrics.TextCount);
+        Assert.Equal(1 + 1 + fit, harness.Metrics.TextCount);
         await WaitUntil.TrueAsync(() => Task.FromResult(harness.Engine.ExpectedWait == TimeSpan.Zero), Prompt, "the finished work to leave the queue");
     }
 
@@ -91,30 +96,63 @@ public sealed class InferenceAdmissionTests(DefaultModelFixture fixture) : IClas
         await using var _ = harness;
         var running = harness.Engine.InferAsync(Sentence, CancellationToken.None).AsTask();
         await entered.WaitAsync(Prompt);
+        int length = Tokens(Sentence);
 
-        // 20 texts would end 2 s out: refused on its first text, and every later text of it too, however much room
-        // each alone would find.
-        var big = Guid.NewGuid();
+        // A request of 5 texts, little ahead of it: admitted on its first text; the other 4 are reserved, so a text of
+        // another request sees them ahead of it.
+        var admittedRequest = Guid.NewGuid();
+        var first = harness.Engine.InferAsync(Sentence, admittedRequest, 5, CancellationToken.None).AsTask();
+        Assert.False(first.IsCompleted);
+        Assert.Equal(6 * length / MeasuredRate, harness.Engine.ExpectedWait.TotalSeconds, 5); // running + first + 4 reserved
+
+        // Single texts fill the rest of the budget, until one is refused.
+        var singles = new List<Task<InferenceOutcome>>();
+        while (true)
+        {
+            var call = harness.Engine.InferAsync(Sentence, CancellationToken.None);
+            if (call.IsCompleted)
+            {
+                Assert.True((await call).IsRefused);
+                break;
+            }
+            singles.Add(call.AsTask());
+        }
+        Assert.Equal((int)(MeasuredRate / length) - 5, singles.Count);
+
+        // The admitted request's other texts come in past the budget: admitted all the same, its room was reserved.
+        var rest = Enumerable.Range(0, 4).Select(_ => harness.Engine.InferAsync(Sentence, admittedRequest, 5, CancellationToken.None).AsTask()).ToArray();
+        Assert.All(rest, call => Assert.False(call.IsCompleted));
+
+        // A request of 20 texts now is refused on its first text, and every later text of it too.
+        var refusedRequest = Guid.NewGuid();
         for (int i = 0; i < 20; i++)
         {
-            var call = harness.Engine.InferAsync(Sentence, big, 20, CancellationToken.None);
+            var call = harness.Engine.InferAsync(Sentence, refusedRequest, 20, CancellationToken.None);
             Assert.True(call.IsCompleted, "a text of a refused request is answered at once");
             Assert.True((await call).IsRefused);
         }
 
-        // 5 texts fit (0.5 s ahead of the last): admitted on the first; the others are reserved, so a text of another
-        // request sees them ahead of it.
-        var small = Guid.NewGuid();
-        var first = harness.Engine.InferAsync(Sentence, small, 5, CancellationToken.None);
-        Assert.False(first.IsCompleted);
-        Assert.Equal(TimeSpan.FromMilliseconds(600), harness.Engine.ExpectedWait); // running + this one + 4 reserved
-        var rest = Enumerable.Range(0, 4).Select(_ => harness.Engine.InferAsync(Sentence, small, 5, CancellationToken.None).AsTask()).ToArray();
-
         open.Set();
-        var scored = await Task.WhenAll(rest.Prepend(first.AsTask()).Append(running)).WaitAsync(Prompt);
+        var scored = await Task.WhenAll(rest.Prepend(first).Concat(singles).Append(running)).WaitAsync(Prompt);
         Assert.All(scored, outcome => Assert.False(outcome.IsRefused));
-        Assert.Equal(1 + 1 + 5, harness.Metrics.TextCount);
-        Assert.Equal(20, harness.Metrics.RejectedCount);
+        Assert.Equal(1 + 1 + 5 + singles.Count, harness.Metrics.TextCount);
+        Assert.Equal(1 + 20, harness.Metrics.RejectedCount);
+    }
+
+    [Fact]
+    public async Task InferAsync_LargeRequestOnAnIdleEngine_IsAdmittedHoweverLongItsOwnTextsTake()
+    {
+        var time = new FakeTimeProvider();
+        var (harness, open, _) = await MeasuredAndBlockedAsync(time, new InferenceOptions { Workers = 1, MaxBatchSize = 4, MaxQueueTime = TimeSpan.FromSeconds(1) });
+        await using var __ = harness;
+        open.Set(); // nothing running: nothing ahead
+
+        // 100 sentences take several seconds of this engine's time, but none of it is queueing behind others.
+        var request = Guid.NewGuid();
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => harness.Engine.InferAsync(Sentence, request, 100, CancellationToken.None).AsTask())).WaitAsync(Prompt);
+
+        Assert.All(outcomes, outcome => Assert.False(outcome.IsRefused));
+        Assert.Equal(0, harness.Metrics.RejectedCount);
     }
 
     [Fact]

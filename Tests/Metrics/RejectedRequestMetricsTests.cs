@@ -1,3 +1,5 @@
+using Inference;
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using Tests.Infrastructure;
@@ -13,15 +15,20 @@ public sealed class RejectedRequestMetricsTests
     {
         await using var factory = EmbeddedApiFactory.With(new Dictionary<string, string?>
         {
-            // No request of many texts fits a 1 ms budget, once the engine has measured its throughput.
+            // Once the engine has measured its throughput, a request behind a long text would wait more than 1 ms.
             ["Inference:MaxQueueTime"] = "00:00:00.001",
         });
         var client = factory.CreateClient();
         await MeasureThroughputAsync(client);
+        using var gate = new WorkerGate(factory.Services.GetRequiredService<InferenceEngine>());
+        var ahead = client.PostAsJsonAsync("/predict", new { text = new[] { string.Join(' ', Enumerable.Repeat("long", 400)) + Guid.NewGuid() } });
+        await gate.Entered.WaitAsync(TimeSpan.FromSeconds(30));
         var texts = Enumerable.Range(0, 128).Select(i => $"rejected text {i} {Guid.NewGuid()}").ToArray();
 
         using var response = await client.PostAsJsonAsync("/predict", new { text = texts });
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        gate.Open();
+        (await ahead).Dispose();
 
         var rejected = await RejectedAsync(client);
         Assert.Equal(1, rejected.Value("api_rejected_requests_total", ("reason", "queue_full")));
@@ -31,11 +38,11 @@ public sealed class RejectedRequestMetricsTests
     [Fact]
     public async Task A_full_inference_queue_on_a_silo_counts_as_queue_full_on_the_cluster_api()
     {
+        // A silo is not bound by the API's Api:MaxTexts: room for fewer texts than a request holds refuses it whole.
         await using var cluster = await LocalCluster.StartAsync(silos: 1, siloSettings: new Dictionary<string, string?>
         {
-            ["Inference:MaxQueueTime"] = "00:00:00.001",
+            ["Inference:QueueCapacity"] = "100",
         });
-        await MeasureThroughputAsync(cluster.Client);
         var texts = Enumerable.Range(0, 128).Select(i => $"rejected cluster text {i} {Guid.NewGuid()}").ToArray();
 
         using var response = await cluster.Client.PostAsJsonAsync("predict", new { text = texts });
