@@ -11,6 +11,8 @@ internal sealed class InferenceRequest
     private readonly AdmissionControl? _admission;
     private readonly AdmissionControl.RequestTicket? _ticket;
     private CancellationTokenRegistration _registration;
+    /// <summary>1 once the text's work has been given back to admission (by a cancellation or by <see cref="Release"/>).</summary>
+    private int _workReleased;
 
     /// <param name="arrivedAt">A <see cref="TimeProvider.GetTimestamp"/> of the engine's clock (the batcher's fairness clock).</param>
     /// <param name="admission">Told when the text is done, so its work no longer counts as ahead of others.</param>
@@ -25,8 +27,16 @@ internal sealed class InferenceRequest
         _ticket = ticket;
         if (cancellationToken.CanBeCanceled)
         {
-            // A caller that gives up is answered now; the batch loop drops it later without running it.
-            _registration = cancellationToken.UnsafeRegister(static (state, token) => ((InferenceRequest)state!).Completion.TrySetCanceled(token), this);
+            // A caller that gives up is answered now, and its work stops counting as ahead of others now (a refused
+            // request's other texts are cancelled in a burst); the batch loop drops it later without running it.
+            _registration = cancellationToken.UnsafeRegister(static (state, token) =>
+            {
+                var request = (InferenceRequest)state!;
+                if (request.Completion.TrySetCanceled(token))
+                {
+                    request.ReleaseWork();
+                }
+            }, this);
         }
     }
 
@@ -49,6 +59,14 @@ internal sealed class InferenceRequest
     {
         _registration.Dispose();
         ArrayPool<long>.Shared.Return(TokenIds);
-        _admission?.Release(Length, _ticket);
+        ReleaseWork();
+    }
+
+    private void ReleaseWork()
+    {
+        if (Interlocked.Exchange(ref _workReleased, 1) == 0)
+        {
+            _admission?.Release(Length, _ticket);
+        }
     }
 }

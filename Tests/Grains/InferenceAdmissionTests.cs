@@ -156,6 +156,29 @@ public sealed class InferenceAdmissionTests(DefaultModelFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task InferAsync_QueuedTextCancelled_StopsCountingAsWorkAheadAtOnce()
+    {
+        var time = new FakeTimeProvider();
+        var (harness, open, entered) = await MeasuredAndBlockedAsync(time, new InferenceOptions { Workers = 1, MaxBatchSize = 4 });
+        await using var _ = harness;
+        var running = harness.Engine.InferAsync(Sentence, CancellationToken.None).AsTask();
+        await entered.WaitAsync(Prompt);
+        var before = harness.Engine.ExpectedWait;
+        using var giveUp = new CancellationTokenSource();
+        var abandoned = harness.Engine.InferAsync(Sentence, giveUp.Token).AsTask();
+        Assert.True(harness.Engine.ExpectedWait > before);
+
+        // Cancelled (the API does this to a refused request's other texts): no longer ahead of anyone, though the
+        // batch loop, its worker busy, has not dropped it yet.
+        giveUp.Cancel();
+
+        Assert.Equal(before, harness.Engine.ExpectedWait);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        open.Set();
+        await running.WaitAsync(Prompt);
+    }
+
+    [Fact]
     public async Task InferAsync_BeforeAnyMeasurement_Admits_AndNothingWaitsForTheClock()
     {
         // The fake clock never moves: a batch loop that waited for a timer would never run anything.
