@@ -115,7 +115,7 @@ light_rate=$(/usr/bin/python3 -c "print(max(1.0, round(0.25 * $capacity, 1)))")
 start_service "$root/models/distilbert-bench" service-overload
 overload_pid=${pids[-1]}
 load --url "$service" --rate "$light_rate" --cache-rate 0 --duration "${seconds}s" --warmup "$service_warmup" 2>&1 | summary overload-before
-load --url "$service" --rate "$overload_rate" --cache-rate 0 --max-in-flight 8192 --duration "${overload_seconds}s" --warmup 0s 2>&1 | summary overload
+load --url "$service" --rate "$overload_rate" --cache-rate 0 --max-in-flight 4096 --duration "${overload_seconds}s" --warmup 0s 2>&1 | summary overload
 overload_ended=$(date +%s.%N)
 normal_p99=$(/usr/bin/python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["p99_ms"]; print(max(2 * p, p + 20))' "$out/overload-before.json")
 recovery_s=null
