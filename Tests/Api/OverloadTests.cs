@@ -69,6 +69,7 @@ public sealed class OverloadTests
             ["Api:MaxTexts"] = "128",
         };
 
+        // Kestrel's limits read the API's options while the host is built, so the refusal may come from either step.
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
         {
             var app = ApiHost.Build([], settings);
