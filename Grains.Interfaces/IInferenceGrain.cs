@@ -7,8 +7,9 @@ namespace Grains.Interfaces;
 public interface IInferenceGrain : IGrainWithIntegerKey
 {
     /// <summary>
-    /// Scores one text. <see cref="PredictionStatus.Overloaded"/> when the engine's queue is full (the caller
-    /// reports it, never waits). A cancelled caller is dropped before its batch runs.
+    /// Scores one text of the request <paramref name="ticket"/> names. <see cref="PredictionStatus.Overloaded"/> (with
+    /// <see cref="PredictionResult.RetryAfter"/>) when the engine refused the request: it would wait past the queueing
+    /// budget (the caller reports it, never waits). A cancelled caller is dropped before its batch runs.
     /// </summary>
-    ValueTask<PredictionResult> InferAsync(string text, CancellationToken cancellationToken = default);
+    ValueTask<PredictionResult> InferAsync(string text, AdmissionTicket ticket, CancellationToken cancellationToken = default);
 }

@@ -9,7 +9,8 @@ public interface IPredictionGrain : IGrainWithStringKey
 {
     /// <summary>
     /// The scores of <paramref name="text"/>, whose key is this grain's. The text travels with every call so
-    /// that a miss needs no second round trip; it is used only when nothing is cached.
+    /// that a miss needs no second round trip; it is used only when nothing is cached. <paramref name="ticket"/>
+    /// names the request the text is part of, for the engine's admission (see <see cref="AdmissionTicket"/>).
     /// </summary>
-    ValueTask<PredictionResult> PredictAsync(string text, CancellationToken cancellationToken = default);
+    ValueTask<PredictionResult> PredictAsync(string text, AdmissionTicket ticket, CancellationToken cancellationToken = default);
 }

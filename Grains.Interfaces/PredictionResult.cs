@@ -13,7 +13,12 @@ public readonly record struct PredictionResult(
     [property: Id(1)] ImmutableArray<float> Scores,
     [property: Id(2)] PredictionSource Source)
 {
-    public static PredictionResult Overloaded { get; } = new(PredictionStatus.Overloaded, default, PredictionSource.Inference);
+    /// <summary>When <see cref="Status"/> is <see cref="PredictionStatus.Overloaded"/>: how long the work ahead is expected to take.</summary>
+    [Id(3)]
+    public TimeSpan RetryAfter { get; init; }
+
+    /// <summary>The engine refused the text's request (see <see cref="PredictionStatus.Overloaded"/>).</summary>
+    public static PredictionResult Overloaded(TimeSpan retryAfter) => new(PredictionStatus.Overloaded, default, PredictionSource.Inference) { RetryAfter = retryAfter };
 
     public static PredictionResult OtherModel { get; } = new(PredictionStatus.ModelMismatch, default, PredictionSource.Memory);
 }

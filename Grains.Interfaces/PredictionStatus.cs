@@ -7,7 +7,10 @@ public enum PredictionStatus
     /// <summary>Scores are present.</summary>
     Ok = 0,
 
-    /// <summary>The inference queue was full: the caller should back off and retry.</summary>
+    /// <summary>
+    /// The engine refused the text's request: it would wait past the queueing budget (or the queue is full, or the
+    /// silo is draining). Nothing was computed; the caller should back off for <see cref="PredictionResult.RetryAfter"/>.
+    /// </summary>
     Overloaded = 1,
 
     /// <summary>

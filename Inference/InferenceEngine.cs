@@ -10,10 +10,14 @@ using Microsoft.Extensions.Options;
 namespace Inference;
 
 /// <summary>
-/// The silo's batching engine (a DI singleton that InferenceGrain activations hand texts to): texts are tokenized by the caller, queued (bounded), gathered
-/// into batches that close at <see cref="InferenceOptions.MaxBatchSize"/>, <see cref="InferenceOptions.MaxBatchTokens"/>
-/// (padded) or <see cref="InferenceOptions.MaxBatchDelay"/>, and run by dedicated worker threads. A batch is
-/// formed around the oldest waiting text from texts of similar length (<see cref="LengthAwareBatcher"/>).
+/// The silo's batching engine (a DI singleton that InferenceGrain activations hand texts to): texts are tokenized by
+/// the caller, admitted whole request by whole request within a queueing budget (<see cref="AdmissionControl"/>),
+/// queued, gathered into batches of at most <see cref="InferenceOptions.MaxBatchSize"/> texts and
+/// <see cref="InferenceOptions.MaxBatchTokens"/> padded tokens, and run by dedicated worker threads. A batch is
+/// formed as soon as a worker is idle and a text waits: a lone text on an idle engine runs at once, and under load
+/// batches fill by themselves because texts queue while every worker is busy; nothing ever waits for company.
+/// Batches group texts of similar length (<see cref="LengthAwareBatcher"/>), never passing a text over for longer
+/// than <see cref="InferenceOptions.MaxReorderDelay"/>. Every time read goes through the injected <see cref="TimeProvider"/>.
 /// </summary>
 public sealed partial class InferenceEngine : IHostedService, IDisposable
 {
@@ -22,12 +26,14 @@ public sealed partial class InferenceEngine : IHostedService, IDisposable
 
     // A model that fails keeps failing for every text that triggers it: one log line per interval carries the
     // count, rather than one line per request.
-    private const long FailureLogIntervalMs = 60_000;
+    private static readonly TimeSpan FailureLogInterval = TimeSpan.FromMinutes(1);
 
     private readonly SentimentModel _model;
     private readonly InferenceOptions _options;
     private readonly InferenceMetrics _metrics;
     private readonly ILogger<InferenceEngine> _logger;
+    private readonly TimeProvider _time;
+    private readonly AdmissionControl _admission;
     private readonly Channel<InferenceRequest> _queue;
     private readonly InferenceWorker[] _workers;
     /// <summary>Workers with nothing to do; <see cref="_idleCount"/> counts them for the batch loop to await.</summary>
@@ -44,16 +50,21 @@ public sealed partial class InferenceEngine : IHostedService, IDisposable
     private Task? _batchLoop;
     /// <summary>Set once, before the queue is completed with it, when the batch loop has died.</summary>
     private volatile InferenceUnavailableException? _failure;
-    /// <summary>Per <see cref="InferenceFailure"/>: texts failed since the last log line, and when the next may be written.</summary>
+    /// <summary>Per <see cref="InferenceFailure"/>: texts failed since the last log line, and when (timestamp) the next may be written.</summary>
     private readonly long[] _failuresSinceLog = new long[Enum.GetValues<InferenceFailure>().Length];
     private readonly long[] _nextFailureLogAt = new long[Enum.GetValues<InferenceFailure>().Length];
 
-    public InferenceEngine(SentimentModel model, IOptions<InferenceOptions> options, InferenceMetrics metrics, ILogger<InferenceEngine> logger)
+    /// <param name="timeProvider">The clock of every wait and measurement (tests pass a fake one); the system's when null.</param>
+    public InferenceEngine(SentimentModel model, IOptions<InferenceOptions> options, InferenceMetrics metrics, ILogger<InferenceEngine> logger,
+        TimeProvider? timeProvider = null)
     {
         _model = model;
         _options = options.Value;
         _metrics = metrics;
         _logger = logger;
+        _time = timeProvider ?? TimeProvider.System;
+        _admission = new AdmissionControl(_time, _options);
+        // Admission keeps admitted texts within the capacity, so the bound is a safety net, never what refuses.
         _queue = Channel.CreateBounded<InferenceRequest>(new BoundedChannelOptions(_options.QueueCapacity)
         {
             SingleReader = true,
@@ -61,13 +72,14 @@ public sealed partial class InferenceEngine : IHostedService, IDisposable
         });
         _stageCapacity = StageBatches * _options.MaxBatchSize;
         _staged = new List<InferenceRequest>(_stageCapacity);
-        _batcher = new LengthAwareBatcher(_options.MaxBatchSize, _options.MaxBatchTokens, _stageCapacity, metrics);
+        _batcher = new LengthAwareBatcher(_options.MaxBatchSize, _options.MaxBatchTokens, _stageCapacity, _options.MaxReorderDelay, _time, metrics);
         _workers = new InferenceWorker[_options.WorkerCount];
         for (int i = 0; i < _workers.Length; i++)
         {
-            _workers[i] = new InferenceWorker(i, model, _options, metrics, ReturnIdle, ReportFailure);
+            _workers[i] = new InferenceWorker(i, model, _options, metrics, ReturnIdle, ReportFailure, batch => BatchRunning?.Invoke(batch), _admission, _time);
         }
         metrics.ObserveQueueDepth(() => QueueDepth);
+        metrics.ObserveAdmission(() => _admission.TokensPerSecond, () => _admission.ExpectedWait.TotalSeconds);
     }
 
     /// <summary>Why the engine stopped taking texts after an internal error; null while it works (readiness).</summary>
@@ -79,30 +91,63 @@ public sealed partial class InferenceEngine : IHostedService, IDisposable
     /// </summary>
     internal Action<IReadOnlyList<InferenceRequest>>? BatchFormed { get; set; }
 
+    /// <summary>
+    /// Test seam: runs on a worker thread with each batch, inside the timed run (a test's fake clock advanced here
+    /// is the batch's measured duration; a hook that blocks keeps the worker busy).
+    /// </summary>
+    internal Action<IReadOnlyList<InferenceRequest>>? BatchRunning { get; set; }
+
     /// <summary>Texts waiting for a batch (queued or staged).</summary>
     public int QueueDepth => _queue.Reader.Count + Volatile.Read(ref _stagedCount);
 
-    public ValueTask<float[]?> InferAsync(string text, CancellationToken cancellationToken)
+    /// <summary>The measured throughput of all workers, in token-equivalents per second: padded tokens plus a fixed cost per run (0 until a batch has run).</summary>
+    public double TokensPerSecond => _admission.TokensPerSecond;
+
+    /// <summary>The expected wait of a text arriving now: the work admitted ahead of it over <see cref="TokensPerSecond"/>.</summary>
+    public TimeSpan ExpectedWait => _admission.ExpectedWait;
+
+    /// <summary>Scores one text that is a request of its own.</summary>
+    public ValueTask<InferenceOutcome> InferAsync(string text, CancellationToken cancellationToken) =>
+        InferAsync(text, Guid.Empty, 1, cancellationToken);
+
+    /// <summary>
+    /// Scores one text of request <paramref name="requestId"/>, which sends <paramref name="requestTexts"/> texts: the
+    /// first of them to arrive admits or refuses the request as a whole (<see cref="AdmissionControl"/>). Refused, the
+    /// outcome says so at once (<see cref="InferenceOutcome.IsRefused"/>) and nothing is queued.
+    /// </summary>
+    public ValueTask<InferenceOutcome> InferAsync(string text, Guid requestId, int requestTexts, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
-            return ValueTask.FromCanceled<float[]?>(cancellationToken);
+            return ValueTask.FromCanceled<InferenceOutcome>(cancellationToken);
+        }
+        if (_failure is { } failed)
+        {
+            return ValueTask.FromException<InferenceOutcome>(failed);
         }
         long[] ids = ArrayPool<long>.Shared.Rent(_model.MaxTokens);
         int length = _model.Tokenizer.Encode(text, ids.AsSpan(0, _model.MaxTokens));
-        var request = new InferenceRequest(ids, length, cancellationToken);
+        var (admitted, retryAfter, ticket) = _admission.TryAdmit(requestId, requestTexts, length);
+        if (!admitted)
+        {
+            // Over the budget: say so now rather than make the caller wait behind the backlog.
+            ArrayPool<long>.Shared.Return(ids);
+            _metrics.RecordRejected();
+            return ValueTask.FromResult(InferenceOutcome.Refused(retryAfter));
+        }
+        var request = new InferenceRequest(ids, length, _time.GetTimestamp(), _admission, cancellationToken, ticket);
         if (!_queue.Writer.TryWrite(request))
         {
             request.Release();
             if (_failure is { } failure)
             {
-                return ValueTask.FromException<float[]?>(failure);
+                return ValueTask.FromException<InferenceOutcome>(failure);
             }
-            // Full (or shutting down): say so now rather than make the caller wait behind the backlog.
+            // Shutting down (draining): refused like an overload, so the caller tries again elsewhere or later.
             _metrics.RecordRejected();
-            return ValueTask.FromResult<float[]?>(null);
+            return ValueTask.FromResult(InferenceOutcome.Refused(TimeSpan.FromSeconds(1)));
         }
-        return new ValueTask<float[]?>(request.Completion.Task);
+        return new ValueTask<InferenceOutcome>(request.Completion.Task);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -113,7 +158,7 @@ public sealed partial class InferenceEngine : IHostedService, IDisposable
             ReturnIdle(worker);
         }
         _batchLoop = Task.Run(BatchLoopAsync, CancellationToken.None);
-        LogStarted(_workers.Length, _options.MaxBatchSize, _options.MaxBatchTokens, _options.MaxBatchDelay.TotalMilliseconds);
+        LogStarted(_workers.Length, _options.MaxBatchSize, _options.MaxBatchTokens, _options.MaxQueueTime.TotalMilliseconds, _options.MaxReorderDelay.TotalMilliseconds);
         return Task.CompletedTask;
     }
 
@@ -215,51 +260,33 @@ public sealed partial class InferenceEngine : IHostedService, IDisposable
     {
         int kind = (int)failure.Reason;
         Interlocked.Add(ref _failuresSinceLog[kind], texts);
-        long now = Environment.TickCount64;
+        long now = _time.GetTimestamp();
         long due = Interlocked.Read(ref _nextFailureLogAt[kind]);
-        if (now < due || Interlocked.CompareExchange(ref _nextFailureLogAt[kind], now + FailureLogIntervalMs, due) != due)
+        long interval = (long)(FailureLogInterval.TotalSeconds * _time.TimestampFrequency);
+        if (now < due || Interlocked.CompareExchange(ref _nextFailureLogAt[kind], now + interval, due) != due)
         {
             return;
         }
-        LogInferenceFailed(failure, failure.Reason, Interlocked.Exchange(ref _failuresSinceLog[kind], 0), FailureLogIntervalMs / 1000);
+        LogInferenceFailed(failure, failure.Reason, Interlocked.Exchange(ref _failuresSinceLog[kind], 0), (long)FailureLogInterval.TotalSeconds);
     }
 
     /// <summary>
-    /// Fills <paramref name="batch"/>; false when the queue is completed and nothing is left. Under load the
-    /// queue already holds a full batch and nothing waits; only a shallow queue waits up to the delay for company.
+    /// Fills <paramref name="batch"/> for an idle worker from what waits now, without waiting for more: waiting for
+    /// company only delays a lone text, and under load the queue fills while every worker is busy. False when the
+    /// queue is completed and nothing is left.
     /// </summary>
     private async ValueTask<bool> CollectAsync(ChannelReader<InferenceRequest> reader, List<InferenceRequest> batch)
     {
-        long deadline = 0;
         while (true)
         {
             Stage(reader);
-            if (_staged.Count >= _options.MaxBatchSize)
+            if (_staged.Count > 0)
             {
                 break;
             }
-            if (_staged.Count == 0)
+            if (!await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                if (!await reader.WaitToReadAsync().ConfigureAwait(false))
-                {
-                    return false;
-                }
-                continue;
-            }
-
-            if (deadline == 0)
-            {
-                deadline = Environment.TickCount64 + (long)Math.Ceiling(_options.MaxBatchDelay.TotalMilliseconds);
-            }
-            long remaining = deadline - Environment.TickCount64;
-            if (remaining <= 0)
-            {
-                break;
-            }
-            var more = reader.WaitToReadAsync().AsTask();
-            if (await Task.WhenAny(more, Task.Delay((int)remaining)).ConfigureAwait(false) != more || !more.Result)
-            {
-                break;
+                return false;
             }
         }
         _batcher.Form(_staged, batch);
@@ -283,8 +310,8 @@ public sealed partial class InferenceEngine : IHostedService, IDisposable
         Volatile.Write(ref _stagedCount, _staged.Count);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Inference started: {Workers} worker(s), batches of at most {MaxBatchSize} texts / {MaxBatchTokens} padded tokens, delay {DelayMs} ms")]
-    private partial void LogStarted(int workers, int maxBatchSize, int maxBatchTokens, double delayMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Inference started: {Workers} worker(s), batches of at most {MaxBatchSize} texts / {MaxBatchTokens} padded tokens, queueing budget {MaxQueueMs} ms, reorder delay {ReorderMs} ms")]
+    private partial void LogStarted(int workers, int maxBatchSize, int maxBatchTokens, double maxQueueMs, double reorderMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown timed out with {QueueDepth} text(s) still queued")]
     private partial void LogDrainTimedOut(int queueDepth);

@@ -6,6 +6,8 @@
 #   scripts/bench.sh                    default durations (about 11 minutes)
 #   BENCH_SECONDS=10 scripts/bench.sh   shorter service phases (also BENCH_HOT_SECONDS, BENCH_HOT_ROUNDS,
 #                                       BENCH_HOT_WARMUP, BENCH_MEMORY_KEYS, BENCH_MEMORY_STREAM)
+#   BENCH_OVERLOAD_SECONDS=25           the overload phase's open loop at 3x the engine's capacity (also
+#                                       BENCH_RECOVERY_WINDOWS: light-load windows of 1 s watched after it)
 #   BENCH_SMOKE=1 scripts/bench.sh      every phase for a second or two: proves the script runs end to end, the
 #                                       figures mean nothing
 # Prints each tool's report, then a table of figures and ratios; the raw SUMMARY lines go to
@@ -17,7 +19,10 @@ smoke="${BENCH_SMOKE:-0}"
 if ((smoke)); then
   : "${BENCH_SECONDS:=1}" "${BENCH_HOT_ROUNDS:=1}" "${BENCH_HOT_SECONDS:=1}" "${BENCH_HOT_WARMUP:=1s}"
   : "${BENCH_MEMORY_KEYS:=2000}" "${BENCH_MEMORY_STREAM:=4000}" "${BENCH_WARMUP:=1s}"
+  : "${BENCH_OVERLOAD_SECONDS:=2}" "${BENCH_RECOVERY_WINDOWS:=2}"
 fi
+overload_seconds="${BENCH_OVERLOAD_SECONDS:-25}"
+recovery_windows="${BENCH_RECOVERY_WINDOWS:-15}"
 seconds="${BENCH_SECONDS:-20}"
 # The hot paths (embedded, cluster, bare Kestrel) are compared with each other, on a machine whose speed
 # drifts from minute to minute (a shared VM). So all three servers run side by side and are loaded in turn,
@@ -114,6 +119,34 @@ echo "[bench] service, seed scenario, open loop at half the miss bound: $open_ra
 load --url "$service" --rate "$open_rate" --cache-rate 0.95 --duration "${seconds}s" 2>&1 | summary seed-open
 stop_last
 
+# Overload: a fresh service (its peak RSS is this phase's), a light open loop of new texts for its normal latency,
+# then an open loop of new texts at 3x the InferenceEngine's own sentences/s (engine-grain, above), then the light
+# load again in windows of 1 s until a window's p99 is back to normal (within 2x the light load's, or 20 ms of it).
+# Admission refuses what would wait past Inference:MaxQueueTime: expect only 200s and fast 503s.
+echo "[bench] overload: new texts at 3x the engine's capacity for ${overload_seconds} s, then light load until latency is normal" >&2
+capacity=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sentencesPerSecond"])' "$out/engine-grain.json")
+overload_rate=$(/usr/bin/python3 -c "print(round(3 * $capacity, 1))")
+light_rate=$(/usr/bin/python3 -c "print(max(1.0, round(0.25 * $capacity, 1)))")
+start_service "$root/models/distilbert-bench" service-overload
+overload_pid=${pids[-1]}
+load --url "$service" --rate "$light_rate" --cache-rate 0 --duration "${seconds}s" --warmup "$service_warmup" 2>&1 | summary overload-before
+load --url "$service" --rate "$overload_rate" --cache-rate 0 --max-in-flight 4096 --duration "${overload_seconds}s" --warmup 0s 2>&1 | summary overload
+overload_ended=$(date +%s.%N)
+normal_p99=$(/usr/bin/python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["p99_ms"]; print(max(2 * p, p + 20))' "$out/overload-before.json")
+recovery_s=null
+for window in $(seq "$recovery_windows"); do
+  load --url "$service" --rate "$light_rate" --cache-rate 0 --duration 1s --warmup 0s 2>&1 | summary "overload-after-$window"
+  if /usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r["completed"] > 0 and r["errors"] == 0 and r["p99_ms"] <= float(sys.argv[2]) else 1)' \
+      "$out/overload-after-$window.json" "$normal_p99"; then
+    recovery_s=$(/usr/bin/python3 -c "import time; print(round(time.time() - $overload_ended, 2))")
+    break
+  fi
+done
+peak_rss_kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$overload_pid/status" 2>/dev/null || echo 0)
+printf '{"capacity": %s, "rate": %s, "light_rate": %s, "normal_p99_ms": %s, "recovery_s": %s, "peak_rss_kb": %s}\n' \
+  "$capacity" "$overload_rate" "$light_rate" "$normal_p99" "$recovery_s" "${peak_rss_kb:-0}" > "$out/overload-recovery.json"
+stop_last
+
 start_service "$root/models/distilbert-bench-int8" service-int8
 echo "[bench] service, INT8 model, uncached: unique SST-2 sentences, 64 clients" >&2
 load --url "$service" --vus 64 --cache-rate 0 --duration "${seconds}s" --warmup "$service_warmup" 2>&1 | summary service-uncached-int8
@@ -169,6 +202,7 @@ engine, sst2, memory = read("engine"), read("engine-sst2"), read("memory")
 grain, compare, workers = read("engine-grain"), read("compare"), read("engine-sst2-workers")
 uncached, seed, uncached8, seed8 = read("service-uncached"), read("seed"), read("service-uncached-int8"), read("seed-int8")
 seed_cluster, seed_open = read("seed-cluster"), read("seed-open")
+overload, recovery = read("overload"), read("overload-recovery")
 rounds = int(sys.argv[2])
 hot_rounds = [(read(f"hot-embedded-{r}"), read(f"hot-cluster-{r}"), read(f"hot-bare-{r}")) for r in range(1, rounds + 1)]
 # A round is (embedded, cluster, bare); ratio(run, i): server i's req/s over bare Kestrel's in that round.
@@ -207,6 +241,14 @@ rows = [
     ("INT8 model: service uncached (sentences/s)", f'{rate(uncached8):,.1f}',
      f'{rate(uncached8) / compare["otherSentencesPerSecond"]:.0%} of the INT8 engine'),
     ("INT8 model: seed (req/s)", f'{seed8["rps"]:,.0f}', seed_note(seed8)),
+    ("overload: new texts at 3x engine, goodput (sentences/s)", f'{rate(overload):,.1f}',
+     f'{rate(overload) / grain["sentencesPerSecond"]:.0%} of the engine alone (target >= 80%); offered {recovery["rate"]} req/s for {overload["duration_s"]} s; '
+     f'200: {overload["completed"]}, 503: {overload["errors_by_status"].get("503", 0)}, other: {overload["errors"] - overload["errors_by_status"].get("503", 0)}'),
+    ("overload: accepted p99 (ms)", f'{overload["p99_ms"]:,.0f}', 'from the scheduled send time (target < 2,000)'),
+    ("overload: refusals' p99 (ms)", f'{overload.get("rejected_p99_ms") or 0:,.1f}', 'latency of the 503 answers (target < 50)'),
+    ("overload: peak RSS of the service (MB)", f'{recovery["peak_rss_kb"] / 1024:,.0f}', 'VmHWM of the service process, whole phase'),
+    ("overload: back to normal after (s)", f'{recovery["recovery_s"]}' if recovery["recovery_s"] is not None else 'not within the windows',
+     f'first 1 s light-load window ({recovery["light_rate"]} req/s) with p99 <= {recovery["normal_p99_ms"]:.0f} ms (2x the light load before, or +20 ms) (target < 5 s)'),
     ("memory per cached prediction (bytes of GC heap)", f'{memory["heapBytesPerPrediction"]:,.0f}',
      f'a PredictionGrain activation with its scores, {memory["keys"]:,} keys; RSS spread {memory["steadyRssSpreadPercent"]}% '
      f'while {memory["stream"]:,} keys streamed through a collecting silo (target <= 10%)'),

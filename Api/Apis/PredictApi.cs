@@ -88,9 +88,9 @@ public static class PredictApi
                 case PredictionStatus.InferenceStopped:
                     rejected.RecordInferenceStopped();
                     return PredictProblems.Unavailable(context, limits, "Inference unavailable", "The inference engine has stopped after an internal error.");
-                default:
+                default: // Overloaded, or a status this version does not know: the request was not served
                     rejected.RecordQueueFull();
-                    return PredictProblems.Unavailable(context, limits, "Overloaded", "The inference queue is full.");
+                    return PredictProblems.Overloaded(context, limits, result.RetryAfter);
             }
             // Checked before a byte of the answer is written: a score the JSON writer refuses (NaN, from a cache
             // tier or a silo of an older version) must become a clean problem, not a half-written body.

@@ -36,6 +36,19 @@ public static class PredictProblems
     }
 
     /// <summary>
+    /// 503 for overload: the request would have waited past the inference queueing budget, so nothing of it was
+    /// computed. Retry-After is the expected wait the engine gave (the time the work ahead needs), in whole seconds,
+    /// at least <see cref="ApiOptions.RetryAfterSeconds"/>.
+    /// </summary>
+    public static IResult Overloaded(HttpContext context, ApiOptions limits, TimeSpan expectedWait)
+    {
+        int seconds = (int)Math.Max(limits.RetryAfterSeconds, Math.Ceiling(Math.Min(expectedWait.TotalSeconds, 3600)));
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Overloaded",
+            detail: $"The service would not answer this request within its queueing budget; nothing of it was computed. Retry after {seconds} second(s).");
+    }
+
+    /// <summary>
     /// 500: the model could not score a text (its run failed, or it produced an infinite or NaN score). Nothing was
     /// cached, so a retry runs the model again; the engine logs the fault (throttled), not each request.
     /// </summary>

@@ -16,7 +16,7 @@ public sealed class RejectedRequestMetrics
     public RejectedRequestMetrics(IMeterFactory meterFactory)
     {
         _rejected = meterFactory.Create(MeterName)
-            .CreateCounter<long>("api.rejected_requests", "{request}", "Requests answered 503: queue_full (an inference queue was full), cluster_unavailable (no silo could answer), inference_stopped (the inference engine died)");
+            .CreateCounter<long>("api.rejected_requests", "{request}", "Requests answered 503: queue_full (an inference engine refused the request: over its queueing budget, or full), cluster_unavailable (no silo could answer), inference_stopped (the inference engine died)");
         // Every reason exists from the start at 0, so that rate() sees the first rejection.
         _rejected.Add(0, QueueFull);
         _rejected.Add(0, ClusterUnavailable);

@@ -8,6 +8,7 @@ using Grains.Hosting.Operators;
 using Grains.Prediction;
 using Grains.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Inference.Batching;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -54,6 +55,9 @@ public static class ApiServiceCollectionExtensions
                 silo.Configure<SiloOptions>(options => options.SiloName = EmbeddedSiloId);
                 silo.AddPredictionSilo(configuration);
             });
+            // One engine takes every text of a request, and admits a request whole: its queue must hold one.
+            services.AddOptions<ApiOptions>().Validate<IOptions<InferenceOptions>>(static (api, inference) => inference.Value.QueueCapacity >= api.MaxTexts,
+                "Inference:QueueCapacity is smaller than Api:MaxTexts: a request is admitted whole, so the inference queue must hold one; raise it or lower Api:MaxTexts.");
             builder.AddPredictionTelemetry(TelemetryRole.Embedded);
         }
         else

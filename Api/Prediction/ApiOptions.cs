@@ -19,7 +19,7 @@ public sealed class ApiOptions
     [Range(64, 1L << 30)]
     public long MaxBodyBytes { get; set; } = 1 << 20;
 
-    /// <summary>Retry-After (seconds) sent with 503 when the silo is overloaded.</summary>
+    /// <summary>Retry-After (seconds) sent with 503: when no silo can answer; for overload, the least sent (the engine's expected wait when longer).</summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 1;
 }

@@ -7,7 +7,8 @@ namespace Api.Routing;
 /// <summary>
 /// Calls each text's PredictionGrain in parallel through the retry pipeline (<see cref="GrainCallPipeline"/>),
 /// the same way whether the silo is co-hosted (embedded) or the API is a client of a cluster. A grain that
-/// answers for another model (a rolling upgrade) makes the API learn the model again and ask once more.
+/// answers for another model (a rolling upgrade) makes the API learn the model again and ask once more. A request's
+/// texts share one <see cref="AdmissionTicket"/>: admitted whole or refused at once.
 /// </summary>
 public sealed class GrainPredictionRouter(IGrainFactory grains, ClusterModel model, ResiliencePipelineProvider<string> pipelines) : IPredictionRouter
 {
@@ -31,27 +32,62 @@ public sealed class GrainPredictionRouter(IGrainFactory grains, ClusterModel mod
             : (relearnt, results);
     }
 
+    /// <summary>
+    /// Calls every text's grain at once under one admission ticket, so the engine admits or refuses the request as a
+    /// whole. As soon as one text is refused (Overloaded), the others are cancelled: the engine drops those not yet
+    /// run, and every slot of the request reads Overloaded. Overloaded is passed through, never retried: a key's
+    /// grain lives on one silo and infers on that silo's engine, so a repeat would only ask the full silo again.
+    /// </summary>
     private async Task<PredictionResult[]> CallAllAsync(ModelDescriptor descriptor, IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
         var results = new PredictionResult[texts.Count];
         if (texts.Count == 1)
         {
-            results[0] = await CallAsync(descriptor.ModelId, texts[0], cancellationToken);
+            results[0] = await CallAsync(descriptor.ModelId, texts[0], AdmissionTicket.None, cancellationToken);
             return results;
         }
+        var ticket = AdmissionTicket.ForRequest(texts.Count);
+        using var refusal = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var calls = new Task<PredictionResult>[texts.Count];
         for (int i = 0; i < calls.Length; i++)
         {
-            calls[i] = CallAsync(descriptor.ModelId, texts[i], cancellationToken);
+            calls[i] = CallUntilRefusedAsync(descriptor.ModelId, texts[i], ticket, refusal);
         }
+        PredictionResult? refused = null;
         for (int i = 0; i < calls.Length; i++)
         {
-            results[i] = await calls[i];
+            try
+            {
+                results[i] = await calls[i];
+            }
+            catch (OperationCanceledException) when (refusal.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                continue; // cancelled because another text was refused: filled below
+            }
+            if (results[i].Status == PredictionStatus.Overloaded && (refused is null || results[i].RetryAfter > refused.Value.RetryAfter))
+            {
+                refused = results[i];
+            }
+        }
+        if (refused is { } refusedResult)
+        {
+            Array.Fill(results, refusedResult);
         }
         return results;
     }
 
-    private async Task<PredictionResult> CallAsync(string modelId, string text, CancellationToken cancellationToken)
+    private async Task<PredictionResult> CallUntilRefusedAsync(string modelId, string text, AdmissionTicket ticket, CancellationTokenSource refusal)
+    {
+        var result = await CallAsync(modelId, text, ticket, refusal.Token);
+        if (result.Status == PredictionStatus.Overloaded)
+        {
+            // The request gets 503 whatever its other texts do: stop them now rather than compute answers nobody reads.
+            await refusal.CancelAsync();
+        }
+        return result;
+    }
+
+    private async Task<PredictionResult> CallAsync(string modelId, string text, AdmissionTicket ticket, CancellationToken cancellationToken)
     {
         var grain = grains.GetGrain<IPredictionGrain>(PredictionGrainKey.Format(modelId, PredictionKey.Compute(modelId, text)));
         try
@@ -59,8 +95,8 @@ public sealed class GrainPredictionRouter(IGrainFactory grains, ClusterModel mod
             return await _pipeline.ExecuteAsync(static (state, attempt) =>
                 // The grain gets the request's token, not the attempt's: an attempt given up on a slow silo
                 // leaves the grain computing, so the repeat (queued behind it on that grain) finds the answer.
-                new ValueTask<PredictionResult>(state.grain.PredictAsync(state.text, state.cancellationToken).AsTask().WaitAsync(attempt)),
-                (grain, text, cancellationToken), cancellationToken);
+                new ValueTask<PredictionResult>(state.grain.PredictAsync(state.text, state.ticket, state.cancellationToken).AsTask().WaitAsync(attempt)),
+                (grain, text, ticket, cancellationToken), cancellationToken);
         }
         catch (Exception e) when (GrainCallPipeline.IsTransient(e) && !cancellationToken.IsCancellationRequested)
         {

@@ -7,6 +7,7 @@ using Grains.Prediction;
 using Grains.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -35,6 +36,7 @@ public static class PredictionSiloBuilderExtensions
         // Hosted services start in registration order: the warm-up runs before inference workers start.
         services.AddHostedService<SiloStartup>();
         services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<InferenceMetrics>();
         services.AddSingleton<PredictionMetrics>();
         services.AddSingleton<InferenceEngine>();

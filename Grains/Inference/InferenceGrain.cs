@@ -17,12 +17,12 @@ namespace Grains.Inference;
 [Reentrant]
 internal sealed class InferenceGrain(InferenceEngine engine) : Grain, IInferenceGrain
 {
-    public async ValueTask<PredictionResult> InferAsync(string text, CancellationToken cancellationToken)
+    public async ValueTask<PredictionResult> InferAsync(string text, AdmissionTicket ticket, CancellationToken cancellationToken)
     {
-        float[]? scores;
+        InferenceOutcome outcome;
         try
         {
-            scores = await engine.InferAsync(text, cancellationToken);
+            outcome = await engine.InferAsync(text, ticket.RequestId, ticket.Texts, cancellationToken);
         }
         catch (InferenceFailedException e)
         {
@@ -32,9 +32,9 @@ internal sealed class InferenceGrain(InferenceEngine engine) : Grain, IInference
         {
             return Failed(PredictionStatus.InferenceStopped);
         }
-        return scores is null
-            ? PredictionResult.Overloaded
-            : new PredictionResult(PredictionStatus.Ok, ImmutableCollectionsMarshal.AsImmutableArray(scores), PredictionSource.Inference);
+        return outcome.IsRefused
+            ? PredictionResult.Overloaded(outcome.RetryAfter)
+            : new PredictionResult(PredictionStatus.Ok, ImmutableCollectionsMarshal.AsImmutableArray(outcome.Scores), PredictionSource.Inference);
     }
 
     private static PredictionResult Failed(PredictionStatus status) => new(status, default, PredictionSource.Inference);

@@ -44,7 +44,7 @@ internal sealed partial class PredictionGrain(
         return Task.CompletedTask;
     }
 
-    public async ValueTask<PredictionResult> PredictAsync(string text, CancellationToken cancellationToken)
+    public async ValueTask<PredictionResult> PredictAsync(string text, AdmissionTicket ticket, CancellationToken cancellationToken)
     {
         if (!Scores.IsDefault)
         {
@@ -62,7 +62,7 @@ internal sealed partial class PredictionGrain(
             return new PredictionResult(PredictionStatus.Ok, Scores, PredictionSource.Storage);
         }
 
-        var inferred = await GrainFactory.GetGrain<IInferenceGrain>(0).InferAsync(text, cancellationToken);
+        var inferred = await GrainFactory.GetGrain<IInferenceGrain>(0).InferAsync(text, ticket, cancellationToken);
         if (inferred.Status != PredictionStatus.Ok)
         {
             return inferred; // overload is not cached: the next ask tries again

@@ -20,7 +20,7 @@ public sealed class InferenceMetrics
         var meter = _meter = meterFactory.Create(MeterName);
         Batches = meter.CreateCounter<long>("inference.batches", "{batch}", "ONNX Runtime runs");
         Inferences = meter.CreateCounter<long>("inference.texts", "{text}", "Texts run through the model");
-        Rejected = meter.CreateCounter<long>("inference.rejected", "{text}", "Texts refused because the queue was full");
+        Rejected = meter.CreateCounter<long>("inference.rejected", "{text}", "Texts refused at admission: their request would wait past the queueing budget, or the queue is full");
         Dropped = meter.CreateCounter<long>("inference.dropped", "{text}", "Texts dropped before their batch ran because the caller gave up");
         BatchSize = meter.CreateHistogram("inference.batch.size", "{text}", "Texts per batch", null,
             new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchSizeBuckets });
@@ -52,6 +52,13 @@ public sealed class InferenceMetrics
     /// <summary>Publishes the queue's depth (the queue is created after these instruments, by the grain that owns it).</summary>
     public void ObserveQueueDepth(Func<int> depth) =>
         _meter.CreateObservableGauge("inference.queue.depth", depth, "{text}", "Texts waiting for a batch (queued or staged)");
+
+    /// <summary>Publishes the engine's measured throughput and the expected wait of a text arriving now (admission's figures).</summary>
+    public void ObserveAdmission(Func<double> tokensPerSecond, Func<double> expectedWaitSeconds)
+    {
+        _meter.CreateObservableGauge("inference.throughput", tokensPerSecond, "{token}/s", "Measured throughput of the engine: padded tokens plus a fixed cost per run, per second (0 until a batch has run)");
+        _meter.CreateObservableGauge("inference.queue.expected_wait", expectedWaitSeconds, "s", "Expected wait of a text arriving now: admitted work over the measured throughput");
+    }
 
     public void RecordBatch(int texts, int paddedTokens, double seconds)
     {

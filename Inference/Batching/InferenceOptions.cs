@@ -3,7 +3,7 @@ using Inference.Session;
 
 namespace Inference.Batching;
 
-/// <summary>Dynamic batching and ONNX Runtime settings. Section <c>Inference</c>.</summary>
+/// <summary>Dynamic batching, admission and ONNX Runtime settings. Section <c>Inference</c>.</summary>
 public sealed class InferenceOptions
 {
     public const string SectionName = "Inference";
@@ -16,11 +16,25 @@ public sealed class InferenceOptions
     [Range(2, 1 << 20)]
     public int MaxBatchTokens { get; set; } = 8192;
 
-    /// <summary>How long a batch waits for company once its first text arrived, when the queue runs dry.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
-    public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(2);
+    /// <summary>
+    /// The queueing budget: a request whose last text would wait longer than this (the work admitted ahead of it
+    /// over the engine's measured throughput) is refused at once, so under overload accepted requests stay on time
+    /// and the others hear "overloaded" in microseconds rather than after a backlog.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan MaxQueueTime { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Texts waiting for a batch at most; beyond it callers are told "overloaded" at once.</summary>
+    /// <summary>
+    /// How long a text may be passed over for batches of texts that arrived after it (the batcher prefers texts of
+    /// similar length); once the oldest waiting text has waited this long, the next batch is formed around it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan MaxReorderDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Texts admitted and not yet finished (queued or running), at most: a bound on memory. Latency is bounded by
+    /// <see cref="MaxQueueTime"/>; in embedded mode it must hold a whole request (<c>Api:MaxTexts</c>).
+    /// </summary>
     [Range(1, 1_000_000)]
     public int QueueCapacity { get; set; } = 2048;
 

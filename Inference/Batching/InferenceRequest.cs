@@ -3,21 +3,40 @@ using System.Buffers;
 namespace Inference.Batching;
 
 /// <summary>
-/// One text waiting in the batch queue: its token ids (a rented buffer, returned by whoever drops or
-/// runs the request) and the caller's completion.
+/// One admitted text waiting in the batch queue: its token ids (a rented buffer, returned by whoever drops or
+/// runs the request), when it arrived, and the caller's completion.
 /// </summary>
 internal sealed class InferenceRequest
 {
+    private readonly AdmissionControl? _admission;
+    private readonly AdmissionControl.RequestTicket? _ticket;
     private CancellationTokenRegistration _registration;
+    /// <summary>1 once the text's work has been given back to admission (by a cancellation or by <see cref="Release"/>).</summary>
+    private int _workReleased;
 
-    public InferenceRequest(long[] tokenIds, int length, CancellationToken cancellationToken)
+    /// <param name="arrivedAt">A <see cref="TimeProvider.GetTimestamp"/> of the engine's clock (the batcher's fairness clock).</param>
+    /// <param name="admission">Told when the text is done, so its work no longer counts as ahead of others.</param>
+    /// <param name="ticket">The admitted request the text is part of (null: a text on its own).</param>
+    public InferenceRequest(long[] tokenIds, int length, long arrivedAt, AdmissionControl? admission, CancellationToken cancellationToken,
+        AdmissionControl.RequestTicket? ticket = null)
     {
         TokenIds = tokenIds;
         Length = length;
+        ArrivedAt = arrivedAt;
+        _admission = admission;
+        _ticket = ticket;
         if (cancellationToken.CanBeCanceled)
         {
-            // A caller that gives up is answered now; the batch loop drops it later without running it.
-            _registration = cancellationToken.UnsafeRegister(static (state, token) => ((InferenceRequest)state!).Completion.TrySetCanceled(token), this);
+            // A caller that gives up is answered now, and its work stops counting as ahead of others now (a refused
+            // request's other texts are cancelled in a burst); the batch loop drops it later without running it.
+            _registration = cancellationToken.UnsafeRegister(static (state, token) =>
+            {
+                var request = (InferenceRequest)state!;
+                if (request.Completion.TrySetCanceled(token))
+                {
+                    request.ReleaseWork();
+                }
+            }, this);
         }
     }
 
@@ -26,19 +45,28 @@ internal sealed class InferenceRequest
 
     public int Length { get; }
 
-    /// <summary>Batches formed without this text while it was staged (the batcher's fairness clock).</summary>
-    public int PassedOver { get; set; }
+    /// <summary>When the text was admitted, on the engine's clock.</summary>
+    public long ArrivedAt { get; }
 
-    /// <summary>Softmax scores; continuations run asynchronously so the inference thread never runs caller code.</summary>
-    public TaskCompletionSource<float[]?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>The outcome; continuations run asynchronously so the inference thread never runs caller code.</summary>
+    public TaskCompletionSource<InferenceOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>True when the caller no longer waits (cancelled), so running it would be wasted work.</summary>
     public bool IsAbandoned => Completion.Task.IsCompleted;
 
-    /// <summary>Releases the token buffer and the cancellation registration; call exactly once.</summary>
+    /// <summary>Releases the token buffer, the cancellation registration and the admitted work; call exactly once.</summary>
     public void Release()
     {
         _registration.Dispose();
         ArrayPool<long>.Shared.Return(TokenIds);
+        ReleaseWork();
+    }
+
+    private void ReleaseWork()
+    {
+        if (Interlocked.Exchange(ref _workReleased, 1) == 0)
+        {
+            _admission?.Release(Length, _ticket);
+        }
     }
 }

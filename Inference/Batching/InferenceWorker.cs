@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Inference.Model;
 
 namespace Inference.Batching;
@@ -14,6 +13,9 @@ internal sealed class InferenceWorker
     private readonly InferenceMetrics _metrics;
     private readonly Action<InferenceWorker> _onIdle;
     private readonly Action<InferenceFailedException, int> _onFailure;
+    private readonly Action<IReadOnlyList<InferenceRequest>> _beforeRun;
+    private readonly AdmissionControl _admission;
+    private readonly TimeProvider _time;
     private readonly long[][] _inputs;
     private readonly float[] _logits;
     private readonly SemaphoreSlim _start = new(0);
@@ -21,13 +23,18 @@ internal sealed class InferenceWorker
     private volatile bool _stopping;
 
     /// <param name="onFailure">Told of each batch in which texts failed, with how many (the engine logs, throttled).</param>
+    /// <param name="beforeRun">Called on this thread within the timed run (the engine's test seam).</param>
+    /// <param name="admission">Told how long each run took, for the engine's measured throughput.</param>
     public InferenceWorker(int index, SentimentModel model, InferenceOptions options, InferenceMetrics metrics, Action<InferenceWorker> onIdle,
-        Action<InferenceFailedException, int> onFailure)
+        Action<InferenceFailedException, int> onFailure, Action<IReadOnlyList<InferenceRequest>> beforeRun, AdmissionControl admission, TimeProvider time)
     {
         _model = model;
         _metrics = metrics;
         _onIdle = onIdle;
         _onFailure = onFailure;
+        _beforeRun = beforeRun;
+        _admission = admission;
+        _time = time;
         int cells = Math.Max(options.MaxBatchTokens, model.MaxTokens);
         _inputs = new long[model.HasTokenTypeIds ? 3 : 2][];
         for (int i = 0; i < _inputs.Length; i++)
@@ -108,7 +115,8 @@ internal sealed class InferenceWorker
                 batch.Sort(static (a, b) => a.Length.CompareTo(b.Length));
                 columns = batch[^1].Length;
                 Fill(batch, columns);
-                started = Stopwatch.GetTimestamp();
+                started = _time.GetTimestamp();
+                _beforeRun(batch);
                 _model.Run(_inputs, live, columns, _logits);
             }
             catch (Exception e)
@@ -123,7 +131,9 @@ internal sealed class InferenceWorker
                 _onFailure(failure, live);
                 return;
             }
-            _metrics.RecordBatch(live, live * columns, Stopwatch.GetElapsedTime(started).TotalSeconds);
+            var elapsed = _time.GetElapsedTime(started);
+            _metrics.RecordBatch(live, live * columns, elapsed.TotalSeconds);
+            _admission.RecordRun(live * columns, elapsed);
 
             int labels = _model.LabelCount;
             InferenceFailedException? nonFinite = null;
@@ -133,7 +143,7 @@ internal sealed class InferenceWorker
                 var logits = _logits.AsSpan(row * labels, labels);
                 if (Softmax.TryCompute(logits, out var scores))
                 {
-                    batch[row].Completion.TrySetResult(scores);
+                    batch[row].Completion.TrySetResult(InferenceOutcome.Scored(scores));
                     continue;
                 }
                 nonFinite = new InferenceFailedException(InferenceFailure.NonFiniteScore,

@@ -4,30 +4,33 @@ namespace Inference.Batching;
 /// Forms one batch from the staging window: the run of texts of similar length that wastes least on padding
 /// and per-run overhead, within the batch's size and padded-token budgets. Every row of a batch is padded to its longest, so batching by arrival
 /// alone spends much of a run on padding when lengths vary (SST-2 sentences run from 3 to 60+ tokens).
-/// A text passed over for as many batches as the window holds gets a batch formed around it next, so no
-/// text waits more than a few batches.
+/// Fairness is in time: once the oldest staged text has been passed over for <c>maxReorderDelay</c>, the next
+/// batch is formed around it, so no text waits longer than that (plus the batch running when it fell due)
+/// behind texts that arrived after it.
 /// </summary>
 internal sealed class LengthAwareBatcher
 {
     // The fixed cost of one ONNX Runtime run in padded-token equivalents: about 3 ms against ~0.45 ms per
     // padded token (DistilBERT-shaped model, 2 cores; tools/Benchmarks engine, batch 1 vs 8 at 16 tokens).
-    private const int RunOverheadTokens = 8;
+    internal const int RunOverheadTokens = 8;
 
     private readonly int _maxBatchSize;
     private readonly int _maxBatchTokens;
     private readonly InferenceMetrics _metrics;
-    // Batches a text may be passed over for tighter ones before a batch is formed around it.
-    private readonly int _patience;
+    private readonly TimeProvider _time;
+    // How long the oldest text may be passed over for tighter batches before a batch is formed around it.
+    private readonly TimeSpan _maxReorderDelay;
     // (length << 32 | staged index), sorted: texts in length order without allocating per batch.
     private readonly long[] _order;
     private readonly bool[] _taken;
 
-    public LengthAwareBatcher(int maxBatchSize, int maxBatchTokens, int capacity, InferenceMetrics metrics)
+    public LengthAwareBatcher(int maxBatchSize, int maxBatchTokens, int capacity, TimeSpan maxReorderDelay, TimeProvider time, InferenceMetrics metrics)
     {
         _maxBatchSize = maxBatchSize;
         _maxBatchTokens = maxBatchTokens;
+        _maxReorderDelay = maxReorderDelay;
+        _time = time;
         _metrics = metrics;
-        _patience = Math.Max(1, capacity / maxBatchSize);
         _order = new long[capacity];
         _taken = new bool[capacity];
     }
@@ -53,7 +56,8 @@ internal sealed class LengthAwareBatcher
             anchor++;
         }
 
-        var (low, high) = staged[0].PassedOver >= _patience ? WindowAround(anchor, count) : BestWindow(count);
+        bool overdue = _time.GetElapsedTime(staged[0].ArrivedAt) >= _maxReorderDelay;
+        var (low, high) = overdue ? WindowAround(anchor, count) : BestWindow(count);
         for (int position = low; position <= high; position++)
         {
             int index = (int)_order[position];
@@ -68,7 +72,6 @@ internal sealed class LengthAwareBatcher
                 _taken[i] = false;
                 continue;
             }
-            staged[i].PassedOver++;
             staged[kept++] = staged[i];
         }
         staged.RemoveRange(kept, count - kept);
@@ -84,7 +87,7 @@ internal sealed class LengthAwareBatcher
 
     /// <summary>
     /// The best run (as in <see cref="BestWindow"/>) among those that contain the text at <paramref name="anchor"/>,
-    /// the oldest, passed over long enough: it gets a batch now, and only the texts that suit its length join it,
+    /// the oldest, passed over for long enough: it gets a batch now, and only the texts that suit its length join it,
     /// so an outlier costs one small batch rather than padding a full one.
     /// </summary>
     private (int Low, int High) WindowAround(int anchor, int count) => BestWindowContaining(count, anchor, anchor);

@@ -28,7 +28,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         {
             text = $"failover {i} {Guid.NewGuid()}";
             long before = cluster.Count(primary, PredictionSource.Inference);
-            var first = await cluster.GrainOf(text).PredictAsync(text);
+            var first = await cluster.GrainOf(text).PredictAsync(text, AdmissionTicket.None);
             Assert.Equal(PredictionSource.Inference, first.Source);
             if (cluster.Count(primary, PredictionSource.Inference) == before)
             {

@@ -29,7 +29,7 @@ public sealed class ModelChangeTests
             {
                 string text = $"model {s} text {i} {Guid.NewGuid()}";
                 var grain = cluster.Client.GetGrain<IPredictionGrain>(PredictionGrainKey.Format(modelId, PredictionKey.Compute(modelId, text)));
-                return grain.PredictAsync(text).AsTask();
+                return grain.PredictAsync(text, AdmissionTicket.None).AsTask();
             }));
             Assert.All(results, result => Assert.Equal(PredictionStatus.Ok, result.Status));
             Assert.Equal(100, cluster.Count(silos[s], PredictionSource.Inference));
@@ -43,7 +43,7 @@ public sealed class ModelChangeTests
         const string retired = "0000000000000000";
         string text = "keyed for a retired model";
 
-        var result = await cluster.Client.GetGrain<IPredictionGrain>(PredictionGrainKey.Format(retired, PredictionKey.Compute(retired, text))).PredictAsync(text);
+        var result = await cluster.Client.GetGrain<IPredictionGrain>(PredictionGrainKey.Format(retired, PredictionKey.Compute(retired, text))).PredictAsync(text, AdmissionTicket.None);
 
         Assert.Equal(PredictionStatus.ModelMismatch, result.Status);
         Assert.True(result.Scores.IsDefault);

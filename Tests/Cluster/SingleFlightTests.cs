@@ -14,7 +14,7 @@ public sealed class SingleFlightTests
         string text = $"single flight {Guid.NewGuid()}";
         long before = cluster.Count(PredictionSource.Inference);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Task.Run(() => cluster.GrainOf(text).PredictAsync(text).AsTask())));
+        var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Task.Run(() => cluster.GrainOf(text).PredictAsync(text, AdmissionTicket.None).AsTask())));
 
         Assert.Equal(1, cluster.Count(PredictionSource.Inference) - before);
         Assert.All(results, result => Assert.Equal(PredictionStatus.Ok, result.Status));

@@ -52,11 +52,11 @@ public sealed class BenchmarkModelBatchingTests(BenchmarkModelFixture fixture) :
         {
             for (int i = 0; i < texts.Length; i++)
             {
-                alone[i] = (await unbatched.Engine.InferAsync(texts[i], CancellationToken.None))!;
+                alone[i] = (await unbatched.Engine.ScoreAsync(texts[i], CancellationToken.None))!;
             }
         }
-        await using var batched = new InferenceEngineHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 16, MaxBatchDelay = TimeSpan.FromMilliseconds(50) });
-        var together = await Task.WhenAll(texts.Select(t => batched.Engine.InferAsync(t, CancellationToken.None).AsTask()));
+        await using var batched = new InferenceEngineHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 16 });
+        var together = await Task.WhenAll(texts.Select(t => batched.Engine.ScoreAsync(t, CancellationToken.None)));
 
         Assert.True(batched.Metrics.BatchCount < texts.Length);
         for (int i = 0; i < texts.Length; i++)

@@ -12,11 +12,11 @@ public sealed class InferenceEngineFailureTests(FaultyModel faulty) : IClassFixt
     [Fact]
     public async Task InferAsync_LogitsOverflowToInfinity_FailsThatTextAsNonFiniteAndServesTheOthers()
     {
-        await using var harness = new InferenceEngineHarness(faulty.Model, new InferenceOptions { MaxBatchSize = 8, MaxBatchDelay = TimeSpan.FromMilliseconds(50) });
+        await using var harness = new InferenceEngineHarness(faulty.Model, new InferenceOptions { MaxBatchSize = 8 });
 
-        var overflowing = harness.Engine.InferAsync(FaultyModel.Overflowing, CancellationToken.None).AsTask();
-        var ordinary = harness.Engine.InferAsync("good", CancellationToken.None).AsTask();
-        var large = harness.Engine.InferAsync(FaultyModel.LargeButFinite, CancellationToken.None).AsTask();
+        var overflowing = harness.Engine.ScoreAsync(FaultyModel.Overflowing, CancellationToken.None);
+        var ordinary = harness.Engine.ScoreAsync("good", CancellationToken.None);
+        var large = harness.Engine.ScoreAsync(FaultyModel.LargeButFinite, CancellationToken.None);
 
         var failure = await Assert.ThrowsAsync<InferenceFailedException>(() => overflowing.WaitAsync(Prompt));
         Assert.Equal(InferenceFailure.NonFiniteScore, failure.Reason);
@@ -29,20 +29,20 @@ public sealed class InferenceEngineFailureTests(FaultyModel faulty) : IClassFixt
     {
         await using var harness = new InferenceEngineHarness(faulty.Model, new InferenceOptions { MaxBatchSize = 1 });
 
-        var failure = await Assert.ThrowsAsync<InferenceFailedException>(() => harness.Engine.InferAsync(FaultyModel.Crashing, CancellationToken.None).AsTask().WaitAsync(Prompt));
+        var failure = await Assert.ThrowsAsync<InferenceFailedException>(() => harness.Engine.ScoreAsync(FaultyModel.Crashing, CancellationToken.None).WaitAsync(Prompt));
 
         Assert.Equal(InferenceFailure.RunFailed, failure.Reason);
         Assert.Null(harness.Engine.Failure);
         for (int i = 0; i < 3; i++)
         {
-            Assert.True((await harness.Engine.InferAsync("bad", CancellationToken.None).AsTask().WaitAsync(Prompt))![0] > 0.5f);
+            Assert.True((await harness.Engine.ScoreAsync("bad", CancellationToken.None).WaitAsync(Prompt))![0] > 0.5f);
         }
     }
 
     [Fact]
     public async Task InferAsync_BatchLoopDies_QueuedAndLaterCallersFailAtOnce()
     {
-        await using var harness = new InferenceEngineHarness(faulty.Model, new InferenceOptions { MaxBatchSize = 2, Workers = 1, MaxBatchDelay = TimeSpan.FromMilliseconds(20) });
+        await using var harness = new InferenceEngineHarness(faulty.Model, new InferenceOptions { MaxBatchSize = 2, Workers = 1 });
         var dying = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         harness.Engine.BatchFormed = _ =>
         {
@@ -50,16 +50,16 @@ public sealed class InferenceEngineFailureTests(FaultyModel faulty) : IClassFixt
             throw new InvalidOperationException("a bug in the batch loop");
         };
 
-        var waiting = Enumerable.Range(0, 20).Select(_ => harness.Engine.InferAsync("good", CancellationToken.None).AsTask()).ToArray();
+        var waiting = Enumerable.Range(0, 20).Select(_ => harness.Engine.ScoreAsync("good", CancellationToken.None)).ToArray();
         await dying.Task.WaitAsync(Prompt);
 
         foreach (var call in waiting)
         {
             await Assert.ThrowsAsync<InferenceUnavailableException>(() => call.WaitAsync(Prompt));
         }
-        var later = harness.Engine.InferAsync("bad", CancellationToken.None);
+        var later = harness.Engine.ScoreAsync("bad", CancellationToken.None);
         Assert.True(later.IsCompleted, "a caller after the engine died is answered at once");
-        await Assert.ThrowsAsync<InferenceUnavailableException>(() => later.AsTask());
+        await Assert.ThrowsAsync<InferenceUnavailableException>(() => later);
         Assert.IsType<InvalidOperationException>(harness.Engine.Failure?.InnerException);
     }
 }

@@ -16,13 +16,13 @@ public sealed class InferenceEngineTests(DefaultModelFixture fixture) : IClassFi
             alone = new float[texts.Length][];
             for (int i = 0; i < texts.Length; i++)
             {
-                alone[i] = (await unbatched.Engine.InferAsync(texts[i], CancellationToken.None))!;
+                alone[i] = (await unbatched.Engine.ScoreAsync(texts[i], CancellationToken.None))!;
             }
             Assert.Equal(texts.Length, unbatched.Metrics.BatchCount);
         }
 
-        await using var batched = new InferenceEngineHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 32, MaxBatchDelay = TimeSpan.FromMilliseconds(20) });
-        var together = await Task.WhenAll(texts.Select(t => batched.Engine.InferAsync(t, CancellationToken.None).AsTask()));
+        await using var batched = new InferenceEngineHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 32 });
+        var together = await Task.WhenAll(texts.Select(t => batched.Engine.ScoreAsync(t, CancellationToken.None)));
 
         Assert.True(batched.Metrics.BatchCount < texts.Length / 4, $"{batched.Metrics.BatchCount} batches for {texts.Length} texts");
         for (int i = 0; i < texts.Length; i++)
@@ -42,9 +42,9 @@ public sealed class InferenceEngineTests(DefaultModelFixture fixture) : IClassFi
         // Budget for two rows of the longest text: batches can never hold more than that padded cost.
         var texts = Sst2.DevSentences.OrderByDescending(t => t.Length).Take(16).ToArray();
         int longest = texts.Max(t => fixture.Model.Tokenizer.Encode(t, new long[fixture.Model.MaxTokens]));
-        await using var harness = new InferenceEngineHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 32, MaxBatchTokens = 2 * longest, MaxBatchDelay = TimeSpan.FromMilliseconds(20) });
+        await using var harness = new InferenceEngineHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 32, MaxBatchTokens = 2 * longest });
 
-        var results = await Task.WhenAll(texts.Select(t => harness.Engine.InferAsync(t, CancellationToken.None).AsTask()));
+        var results = await Task.WhenAll(texts.Select(t => harness.Engine.ScoreAsync(t, CancellationToken.None)));
 
         Assert.All(results, Assert.NotNull);
         Assert.True(harness.Metrics.BatchCount >= texts.Length / 2, $"{harness.Metrics.BatchCount} batches");
@@ -56,8 +56,8 @@ public sealed class InferenceEngineTests(DefaultModelFixture fixture) : IClassFi
         await using var harness = new InferenceEngineHarness(fixture.Model, new InferenceOptions { QueueCapacity = 1, MaxBatchSize = 1 });
         var texts = Sst2.DevSentences.Take(200).ToArray();
 
-        var calls = texts.Select(t => harness.Engine.InferAsync(t, CancellationToken.None)).ToArray();
-        var results = await Task.WhenAll(calls.Select(c => c.AsTask()));
+        var calls = texts.Select(t => harness.Engine.ScoreAsync(t, CancellationToken.None)).ToArray();
+        var results = await Task.WhenAll(calls);
 
         int rejected = results.Count(r => r is null);
         Assert.True(rejected > 0, "a queue of one must reject a burst of 200");
@@ -66,18 +66,23 @@ public sealed class InferenceEngineTests(DefaultModelFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task InferAsync_CallerCancelsWhileBatchForms_IsDroppedNotRun()
+    public async Task InferAsync_CallerCancelsWhileQueued_IsDroppedNotRun()
     {
-        await using var harness = new InferenceEngineHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 8, MaxBatchDelay = TimeSpan.FromSeconds(1) });
+        await using var harness = new InferenceEngineHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 8, Workers = 1 });
+        using var gate = new WorkerGate(harness.Engine);
+        var blocker = harness.Engine.ScoreAsync("a text that keeps the only worker busy", CancellationToken.None);
+        await gate.Entered.WaitAsync(TimeSpan.FromSeconds(30));
         using var giveUp = new CancellationTokenSource();
 
-        var abandoned = harness.Engine.InferAsync("a caller that leaves", giveUp.Token).AsTask();
-        var kept = harness.Engine.InferAsync("a caller that stays", CancellationToken.None).AsTask();
+        var abandoned = harness.Engine.ScoreAsync("a caller that leaves", giveUp.Token);
+        var kept = harness.Engine.ScoreAsync("a caller that stays", CancellationToken.None);
         giveUp.Cancel();
+        gate.Open();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
         Assert.NotNull(await kept);
-        Assert.Equal(1, harness.Metrics.TextCount);
+        Assert.NotNull(await blocker);
+        Assert.Equal(2, harness.Metrics.TextCount);
         Assert.Equal(1, harness.Metrics.DroppedCount);
     }
 
@@ -88,7 +93,7 @@ public sealed class InferenceEngineTests(DefaultModelFixture fixture) : IClassFi
     public async Task InferAsync_EmptyOrTinyText_Scores(string text)
     {
         await using var harness = new InferenceEngineHarness(fixture.Model, new InferenceOptions());
-        var scores = await harness.Engine.InferAsync(text, CancellationToken.None);
+        var scores = await harness.Engine.ScoreAsync(text, CancellationToken.None);
         Assert.Equal(1f, scores!.Sum(), 1e-5f);
     }
 
@@ -97,7 +102,7 @@ public sealed class InferenceEngineTests(DefaultModelFixture fixture) : IClassFi
     {
         await using var harness = new InferenceEngineHarness(fixture.Model, new InferenceOptions());
         string longText = string.Join(' ', Enumerable.Repeat("wonderful", 5000));
-        var scores = await harness.Engine.InferAsync(longText, CancellationToken.None);
+        var scores = await harness.Engine.ScoreAsync(longText, CancellationToken.None);
         Assert.True(scores![1] > scores[0], "a text of 5000 'wonderful' is positive");
     }
 
@@ -105,12 +110,12 @@ public sealed class InferenceEngineTests(DefaultModelFixture fixture) : IClassFi
     public async Task StopAsync_WithQueuedTexts_DrainsThemFirst()
     {
         var harness = new InferenceEngineHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 4 });
-        var calls = Sst2.DevSentences.Take(100).Select(t => harness.Engine.InferAsync(t, CancellationToken.None).AsTask()).ToArray();
+        var calls = Sst2.DevSentences.Take(100).Select(t => harness.Engine.ScoreAsync(t, CancellationToken.None)).ToArray();
 
         await harness.DisposeAsync();
 
         Assert.All(calls, c => Assert.True(c.IsCompletedSuccessfully));
         Assert.All(calls, c => Assert.NotNull(c.Result));
-        Assert.Null(await harness.Engine.InferAsync("after stop", CancellationToken.None));
+        Assert.Null(await harness.Engine.ScoreAsync("after stop", CancellationToken.None));
     }
 }

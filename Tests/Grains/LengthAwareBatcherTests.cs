@@ -2,20 +2,30 @@ using System.Buffers;
 using System.Diagnostics.Metrics;
 using Inference.Batching;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Tests.Grains;
 
-/// <summary>Batches formed around the oldest text from texts of similar length, within both budgets.</summary>
+/// <summary>
+/// Batches of texts of similar length, within both budgets; the oldest text gets a batch formed around it once it
+/// has waited the reorder delay (on a fake clock: time moves only when a test says so).
+/// </summary>
 public sealed class LengthAwareBatcherTests
 {
-    private readonly InferenceMetrics _metrics = new(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
+    private static readonly TimeSpan ReorderDelay = TimeSpan.FromMilliseconds(100);
 
-    private static InferenceRequest Text(int length) => new(ArrayPool<long>.Shared.Rent(Math.Max(length, 1)), length, CancellationToken.None);
+    private readonly InferenceMetrics _metrics = new(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
+    private readonly FakeTimeProvider _time = new();
+
+    private InferenceRequest Text(int length) => new(ArrayPool<long>.Shared.Rent(Math.Max(length, 1)), length, _time.GetTimestamp(), null, CancellationToken.None);
+
+    private LengthAwareBatcher Batcher(int maxBatchSize, int maxBatchTokens, int capacity) =>
+        new(maxBatchSize, maxBatchTokens, capacity, ReorderDelay, _time, _metrics);
 
     [Fact]
     public void A_batch_is_the_run_of_similar_lengths_that_wastes_least()
     {
-        var batcher = new LengthAwareBatcher(maxBatchSize: 3, maxBatchTokens: 10_000, capacity: 16, _metrics);
+        var batcher = Batcher(maxBatchSize: 3, maxBatchTokens: 10_000, capacity: 16);
         var staged = new[] { 20, 5, 19, 21, 6 }.Select(Text).ToList();
         var batch = new List<InferenceRequest>();
 
@@ -27,13 +37,13 @@ public sealed class LengthAwareBatcherTests
     }
 
     [Fact]
-    public void A_text_passed_over_for_a_window_of_batches_gets_a_batch_formed_around_it()
+    public void A_text_passed_over_until_the_reorder_delay_gets_a_batch_formed_around_it()
     {
-        // Capacity 6 and batches of 3: a text may be passed over twice.
-        var batcher = new LengthAwareBatcher(maxBatchSize: 3, maxBatchTokens: 10_000, capacity: 6, _metrics);
+        var batcher = Batcher(maxBatchSize: 3, maxBatchTokens: 10_000, capacity: 6);
         var outlier = Text(2);
         var staged = new List<InferenceRequest> { outlier };
-        for (int round = 0; round < 3; round++)
+        // Batches of 40 ms: formed at 0, 40, 80 ms it is passed over; at 120 ms it is overdue.
+        for (int round = 0; round < 4; round++)
         {
             while (staged.Count < 6)
             {
@@ -41,17 +51,40 @@ public sealed class LengthAwareBatcherTests
             }
             var batch = new List<InferenceRequest>();
             batcher.Form(staged, batch);
-            Assert.Equal(round == 2, batch.Contains(outlier));
+            Assert.Equal(round == 3, batch.Contains(outlier));
+            _time.Advance(TimeSpan.FromMilliseconds(40));
         }
+    }
+
+    [Fact]
+    public void Fairness_is_in_time_not_in_batches_a_text_within_the_delay_is_passed_over_however_many_batches_run()
+    {
+        var batcher = Batcher(maxBatchSize: 3, maxBatchTokens: 10_000, capacity: 6);
+        var outlier = Text(2);
+        var staged = new List<InferenceRequest> { outlier };
+        for (int round = 0; round < 20; round++)
+        {
+            while (staged.Count < 6)
+            {
+                staged.Add(Text(10));
+            }
+            var batch = new List<InferenceRequest>();
+            batcher.Form(staged, batch);
+            Assert.DoesNotContain(outlier, batch);
+        }
+
+        _time.Advance(ReorderDelay);
+        var due = new List<InferenceRequest>();
+        batcher.Form(staged, due);
+        Assert.Contains(outlier, due);
     }
 
     [Fact]
     public void An_outlier_that_waited_long_enough_gets_a_tight_batch_rather_than_padding_a_full_one()
     {
-        // Capacity 8 and batches of 4: a text may be passed over twice.
-        var batcher = new LengthAwareBatcher(maxBatchSize: 4, maxBatchTokens: 10_000, capacity: 8, _metrics);
+        var batcher = Batcher(maxBatchSize: 4, maxBatchTokens: 10_000, capacity: 8);
         var outlier = Text(60);
-        outlier.PassedOver = 2;
+        _time.Advance(ReorderDelay);
         var staged = new List<InferenceRequest> { outlier };
         staged.AddRange(Enumerable.Range(0, 7).Select(_ => Text(10)));
         var batch = new List<InferenceRequest>();
@@ -67,7 +100,7 @@ public sealed class LengthAwareBatcherTests
     public void Batches_respect_the_size_and_padded_token_budgets_and_take_every_text_once()
     {
         var random = new Random(3);
-        var batcher = new LengthAwareBatcher(maxBatchSize: 8, maxBatchTokens: 200, capacity: 64, _metrics);
+        var batcher = Batcher(maxBatchSize: 8, maxBatchTokens: 200, capacity: 64);
         var all = Enumerable.Range(0, 64).Select(_ => Text(random.Next(3, 70))).ToList();
         var staged = all.ToList();
         var seen = new HashSet<InferenceRequest>();
@@ -90,7 +123,7 @@ public sealed class LengthAwareBatcherTests
         int[] lengths = Enumerable.Range(0, 128).Select(_ => random.Next(4, 64)).ToArray();
         long arrivalPadded = lengths.Chunk(32).Sum(chunk => (long)chunk.Length * chunk.Max());
 
-        var batcher = new LengthAwareBatcher(maxBatchSize: 32, maxBatchTokens: 8192, capacity: 128, _metrics);
+        var batcher = Batcher(maxBatchSize: 32, maxBatchTokens: 8192, capacity: 128);
         var staged = lengths.Select(Text).ToList();
         long groupedPadded = 0;
         while (staged.Count > 0)
@@ -108,9 +141,9 @@ public sealed class LengthAwareBatcherTests
     [Fact]
     public void Texts_whose_callers_gave_up_are_dropped_not_batched()
     {
-        var batcher = new LengthAwareBatcher(maxBatchSize: 4, maxBatchTokens: 1000, capacity: 8, _metrics);
+        var batcher = Batcher(maxBatchSize: 4, maxBatchTokens: 1000, capacity: 8);
         using var cancel = new CancellationTokenSource();
-        var gone = new InferenceRequest(ArrayPool<long>.Shared.Rent(8), 8, cancel.Token);
+        var gone = new InferenceRequest(ArrayPool<long>.Shared.Rent(8), 8, _time.GetTimestamp(), null, cancel.Token);
         var staged = new List<InferenceRequest> { gone, Text(8), Text(9) };
         cancel.Cancel();
         var batch = new List<InferenceRequest>();

@@ -14,10 +14,11 @@ public sealed class InferenceEngineHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
 
-    public InferenceEngineHarness(SentimentModel model, InferenceOptions options)
+    /// <param name="time">The engine's clock (a <c>FakeTimeProvider</c> lets a test decide how long batches take); the system's when null.</param>
+    public InferenceEngineHarness(SentimentModel model, InferenceOptions options, TimeProvider? time = null)
     {
         Metrics = new InferenceMetrics(_services.GetRequiredService<IMeterFactory>());
-        Engine = new InferenceEngine(model, Options.Create(options), Metrics, NullLogger<InferenceEngine>.Instance);
+        Engine = new InferenceEngine(model, Options.Create(options), Metrics, NullLogger<InferenceEngine>.Instance, time);
         Engine.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
 

@@ -1,3 +1,5 @@
+using Inference;
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using Tests.Infrastructure;
@@ -13,8 +15,8 @@ public sealed class RejectedRequestMetricsTests
     {
         await using var factory = EmbeddedApiFactory.With(new Dictionary<string, string?>
         {
-            ["Inference:QueueCapacity"] = "1",
-            ["Inference:MaxBatchSize"] = "1",
+            // Once the engine has measured its throughput, a request behind a long text would wait more than 1 ms.
+            ["Inference:MaxQueueTime"] = "00:00:00.001",
             // A starved test machine must not turn slow grain calls into cluster_unavailable.
             ["Routing:AttemptTimeout"] = "00:00:30",
             ["Routing:Deadline"] = "00:01:00",
@@ -22,10 +24,16 @@ public sealed class RejectedRequestMetricsTests
         var client = factory.CreateClient();
         // Until the API has learnt the model from its silo, /predict answers cluster_unavailable.
         await WaitUntil.ReadyAsync(client);
+        await MeasureThroughputAsync(client);
+        using var gate = new WorkerGate(factory.Services.GetRequiredService<InferenceEngine>());
+        var ahead = client.PostAsJsonAsync("/predict", new { text = new[] { string.Join(' ', Enumerable.Repeat("long", 400)) + Guid.NewGuid() } });
+        await gate.Entered.WaitAsync(TimeSpan.FromSeconds(30));
         var texts = Enumerable.Range(0, 128).Select(i => $"rejected text {i} {Guid.NewGuid()}").ToArray();
 
         using var response = await client.PostAsJsonAsync("/predict", new { text = texts });
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        gate.Open();
+        (await ahead).Dispose();
 
         Assert.Equal(Reasons(queueFull: 1), await RejectedAsync(client));
     }
@@ -33,10 +41,10 @@ public sealed class RejectedRequestMetricsTests
     [Fact]
     public async Task A_full_inference_queue_on_a_silo_counts_as_queue_full_on_the_cluster_api()
     {
+        // A silo is not bound by the API's Api:MaxTexts: room for fewer texts than a request holds refuses it whole.
         await using var cluster = await LocalCluster.StartAsync(silos: 1, siloSettings: new Dictionary<string, string?>
         {
-            ["Inference:QueueCapacity"] = "1",
-            ["Inference:MaxBatchSize"] = "1",
+            ["Inference:QueueCapacity"] = "100",
         });
         var texts = Enumerable.Range(0, 128).Select(i => $"rejected cluster text {i} {Guid.NewGuid()}").ToArray();
 
@@ -75,4 +83,11 @@ public sealed class RejectedRequestMetricsTests
         ["cluster_unavailable"] = clusterUnavailable,
         ["inference_stopped"] = 0,
     };
+
+    /// <summary>One text alone is always admitted (nothing ahead of it); its batch gives the engine its throughput.</summary>
+    private static async Task MeasureThroughputAsync(HttpClient client)
+    {
+        using var response = await client.PostAsJsonAsync("predict", new { text = new[] { "measure the throughput " + Guid.NewGuid() } });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
 }

@@ -26,7 +26,7 @@ internal static class MemoryCommand
     public const string Name = "memory";
 
     // Calls in flight at once: enough for the inference engine to form full batches, few enough not to queue past
-    // its capacity (Inference:QueueCapacity, 2048).
+    // its capacity (Inference:QueueCapacity, 2048; its queueing budget is lifted for this run).
     private const int CallsInFlight = 256;
     private const int Samples = 10;
 
@@ -171,6 +171,8 @@ internal static class MemoryCommand
         {
             ["Model:Path"] = settings.ModelPath,
             ["Storage:Provider"] = "None",
+            // A fixed number of calls in flight, for memory: none is refused for waiting.
+            ["Inference:MaxQueueTime"] = "01:00:00",
             [collection + "CollectionAge"] = (collect ? settings.CollectionAge : TimeSpan.FromDays(1)).ToString(),
             [collection + "CollectionQuantum"] = (collect ? settings.CollectionQuantum : TimeSpan.FromHours(1)).ToString(),
             [collection + "EnableActivationSheddingOnMemoryPressure"] = collect ? "true" : "false",
@@ -228,7 +230,7 @@ internal static class MemoryCommand
                 {
                     string text = $"{prefix} {i}";
                     var grain = _grains.GetGrain<IPredictionGrain>(PredictionGrainKey.Format(modelId, PredictionKey.Compute(modelId, text)));
-                    var result = await grain.PredictAsync(text, token);
+                    var result = await grain.PredictAsync(text, AdmissionTicket.None, token);
                     if (result.Status != PredictionStatus.Ok)
                     {
                         throw new InvalidOperationException($"Prediction of '{text}' failed: {result.Status}.");

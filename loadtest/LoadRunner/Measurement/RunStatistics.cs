@@ -17,6 +17,8 @@ internal sealed class RunStatistics
     private readonly long[] _errorsByStatus = new long[StatusCodeLimit];
     private readonly ConcurrentDictionary<string, StrongBox<long>> _errorsByException = new(StringComparer.Ordinal);
     private readonly LatencyHistogram _sendLag = new();
+    // 503 answers: an overloaded service sheds load by refusing fast, and how fast is a figure of its own.
+    private readonly LatencyHistogram _rejectionLatency = new();
     private long _sent;
     private long _errors;
     private long _cacheHits;
@@ -66,8 +68,12 @@ internal sealed class RunStatistics
         }
     }
 
-    public void RecordStatusError(int statusCode)
+    public void RecordStatusError(int statusCode, long latencyMicroseconds)
     {
+        if (statusCode == 503)
+        {
+            _rejectionLatency.Record(latencyMicroseconds);
+        }
         Interlocked.Increment(ref _errors);
         Interlocked.Increment(ref _errorsByStatus[Math.Clamp(statusCode, 0, StatusCodeLimit - 1)]);
     }
@@ -83,6 +89,9 @@ internal sealed class RunStatistics
 
     /// <summary>Open loop: how long after its scheduled time a request actually left, in microseconds.</summary>
     public void RecordSendLag(long microseconds) => _sendLag.Record(microseconds);
+
+    /// <summary>The latencies of 503 answers (refusals), in microseconds.</summary>
+    public LatencyHistogram RejectionLatency => _rejectionLatency;
 
     /// <summary>Open loop: the send lags recorded (the runner's own share of each latency); empty in closed loop.</summary>
     public LatencyHistogram SendLag => _sendLag;

@@ -36,6 +36,10 @@ internal static class RunReport
         string origin = options.Mode == RunMode.OpenLoop ? "  (from the scheduled send time)" : "";
         output.WriteLine(string.Create(c, $"latency    mean {summary.MeanMs:0.000}  p50 {summary.P50Ms:0.000}  p90 {summary.P90Ms:0.000}  p95 {summary.P95Ms:0.000}  p99 {summary.P99Ms:0.000}  p99.9 {summary.P999Ms:0.000}  max {summary.MaxMs:0.000} ms{origin}"));
         output.WriteLine($"errors     {(measured.Errors == 0 ? "none" : FormatErrors(measured, "", ""))}");
+        if (summary.RejectedP99Ms is { } rejectedP99)
+        {
+            output.WriteLine(string.Create(c, $"refusals   {measured.RejectionLatency.Count} answered 503: p99 {rejectedP99:0.000}  max {Milliseconds(measured.RejectionLatency.Max):0.000} ms{origin}"));
+        }
         if (options.Mode == RunMode.OpenLoop)
         {
             output.WriteLine($"late       {measured.Late} sent late (in-flight cap full), {measured.Dropped} dropped (never sent: cap full or runner behind)");
@@ -78,6 +82,7 @@ internal static class RunReport
             P99Ms = Milliseconds(latency.ValueAtPercentile(99)),
             P999Ms = Milliseconds(latency.ValueAtPercentile(99.9)),
             MaxMs = Milliseconds(latency.Max),
+            RejectedP99Ms = measured.RejectionLatency.Count > 0 ? Milliseconds(measured.RejectionLatency.ValueAtPercentile(99)) : null,
             ErrorsByStatus = measured.ErrorsByStatus().ToDictionary(e => e.Key.ToString(CultureInfo.InvariantCulture), e => e.Value),
             ErrorsByException = measured.ErrorsByException().ToDictionary(e => e.Key, e => e.Value),
             Late = open ? measured.Late : null,

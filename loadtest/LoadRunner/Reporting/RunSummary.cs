@@ -63,6 +63,9 @@ internal sealed record RunSummary
     /// <summary>Failed requests by status code (as a string key).</summary>
     public required IReadOnlyDictionary<string, long> ErrorsByStatus { get; init; }
 
+    /// <summary>503 answers (refusals): 99th percentile of their latency, from the same origin; null when there were none.</summary>
+    public double? RejectedP99Ms { get; init; }
+
     /// <summary>Failed requests by exception kind (timeout, connection_refused, ...).</summary>
     public required IReadOnlyDictionary<string, long> ErrorsByException { get; init; }
 

@@ -77,7 +77,7 @@ internal sealed class PredictSender : IDisposable
             }
             else
             {
-                statistics.RecordStatusError(status);
+                statistics.RecordStatusError(status, latency);
             }
         }
         catch (Exception exception)
