@@ -3,9 +3,11 @@ using Api.Dashboard;
 using Api.Prediction;
 using Api.Routing;
 using Grains.Hosting;
+using Grains.Security;
 using Inference.Model;
 using Metrics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
@@ -53,7 +55,13 @@ public static class ApiServiceCollectionExtensions
                 client.UseRedisClustering(options => options.ConfigurationOptions = redis.ToConfigurationOptions());
                 client.Services.Configure<ClusterOptions>(configuration.GetSection("Orleans"));
                 client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+                client.UseClusterTls(configuration);
+                client.UseConnectionRetryFilter<ClusterConnectionRetryFilter>();
             });
+            // The client's start waits for a gateway (ClusterConnectionRetryFilter); Kestrel starts beside it, not
+            // after it, so health and 503s are served meanwhile.
+            services.Configure<HostOptions>(options => options.ServicesStartConcurrently = true);
+            services.TryAddSingleton(TimeProvider.System);
             services.AddOperatorDashboard(embedded: false);
             services.AddPrometheusMetrics(static sp => new BuildInfo("api", null, () => sp.GetRequiredService<ClusterModel>().Current?.ModelId));
         }

@@ -20,7 +20,7 @@ public static class SiloHost
         }
         var configuration = builder.Configuration;
         // A silo process always clusters through Redis: embedded mode is the API co-hosting its silo.
-        builder.UseOrleans(silo => silo.UsePredictionRedisClustering(configuration).AddPredictionSilo(configuration));
+        builder.UseOrleans(silo => silo.UsePredictionRedisClustering(configuration).AddPredictionSilo(configuration).UseKubernetesHostingInPod(configuration));
         builder.Services.AddPrometheusMetrics(static sp => new BuildInfo("silo",
             sp.GetRequiredService<IOptions<Orleans.Configuration.SiloOptions>>().Value.SiloName,
             () => sp.GetRequiredService<SentimentModel>().ModelId));

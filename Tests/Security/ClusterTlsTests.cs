@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Tests.Infrastructure;
+
+namespace Tests.Security;
+
+/// <summary>
+/// Mutual TLS in a real cluster (redis-server, a silo and the API as hosts in this process over TCP), with
+/// certificates made in the test: the right ones talk; a client without TLS, or with a certificate of another CA, is
+/// refused by the silo, and its /predict ends in 503 with Retry-After, quickly, not in a hang.
+/// </summary>
+[Collection(LocalClusterCollection.Name)]
+public sealed class ClusterTlsTests
+{
+    /// <summary>A refused client learns nothing from the silos, so it answers 503 without waiting for Routing:Deadline.</summary>
+    private static readonly TimeSpan RefusalAnswerBound = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task ApiAndSiloWithCertificatesOfTheClusterCa_Talk_AndAClientWithoutTlsOrWithAnotherCasCertificateGets503()
+    {
+        using var authority = new TestCertificateAuthority("cluster-ca");
+        using var stranger = new TestCertificateAuthority("other-ca");
+        var silo = authority.Issue("silo-1");
+        var api = authority.Issue("api");
+        await using var cluster = await LocalCluster.StartAsync(silos: 1, siloSettings: silo.Settings(), apiSettings: api.Settings(),
+            modelPath: RepositoryPaths.LexiconModel);
+
+        using var accepted = await cluster.Client.PostAsJsonAsync("predict", new { text = new[] { "tls works " + Guid.NewGuid() } });
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+
+        // The foreign client trusts the cluster's CA (so it would accept the silo); only the silo's refusal stops it.
+        var refusedClients = new (string What, Dictionary<string, string?> Settings)[]
+        {
+            ("no TLS", new Dictionary<string, string?>()),
+            ("another CA's certificate", stranger.Issue("intruder").Settings(caPath: silo.CaPath)),
+        };
+        foreach (var (what, settings) in refusedClients)
+        {
+            await using var refused = await cluster.StartAnotherApiAsync(settings);
+            Assert.Equal(HttpStatusCode.OK, (await refused.Client.GetAsync("/health/live")).StatusCode);
+            using var ready = await refused.Client.GetAsync("/health/ready");
+            Assert.True(ready.StatusCode == HttpStatusCode.ServiceUnavailable, $"{what}: /health/ready said {(int)ready.StatusCode}");
+
+            var clock = Stopwatch.StartNew();
+            using var response = await refused.Client.PostAsJsonAsync("predict", new { text = new[] { "refused " + Guid.NewGuid() } });
+            clock.Stop();
+            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{what}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            Assert.NotNull(response.Headers.RetryAfter);
+            Assert.True(clock.Elapsed < RefusalAnswerBound, $"{what}: the 503 took {clock.Elapsed}");
+        }
+
+        // The cluster's own API still talks after the refusals.
+        using var again = await cluster.Client.PostAsJsonAsync("predict", new { text = new[] { "still talking " + Guid.NewGuid() } });
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+    }
+}
