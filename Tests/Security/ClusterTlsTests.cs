@@ -1,12 +1,15 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using Grains.Interfaces;
+using Grains.Prediction;
+using Microsoft.Extensions.DependencyInjection;
 using Tests.Infrastructure;
 
 namespace Tests.Security;
 
 /// <summary>
-/// Mutual TLS in a real cluster (redis-server, a silo and the API as hosts in this process over TCP), with
+/// Mutual TLS in a real cluster (redis-server, two silos and the API as hosts in this process over TCP), with
 /// certificates made in the test: the right ones talk; a client without TLS, or with a certificate of another CA, is
 /// refused by the silo, and its /predict ends in 503 with Retry-After, quickly, not in a hang.
 /// </summary>
@@ -25,9 +28,17 @@ public sealed class ClusterTlsTests
         var api = authority.Issue("api");
         await using var cluster = await LocalCluster.StartAsync(silos: 1, siloSettings: silo.Settings(), apiSettings: api.Settings(),
             modelPath: RepositoryPaths.LexiconModel);
+        // A second silo with a certificate of its own from the same CA: silo-to-silo traffic (membership probes,
+        // calls forwarded from the gateway) runs over TLS too.
+        var second = await cluster.StartSiloAsync("silo-2", authority.Issue("silo-2").Settings(), RepositoryPaths.LexiconModel);
+        var management = cluster.ApiServices.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+        await WaitUntil.TrueAsync(async () => (await management.GetHosts(onlyActive: true)).Count == 2, TimeSpan.FromSeconds(60), "both silos to be active");
 
-        using var accepted = await cluster.Client.PostAsJsonAsync("predict", new { text = new[] { "tls works " + Guid.NewGuid() } });
+        var texts = Enumerable.Range(0, 24).Select(i => $"tls works {i} {Guid.NewGuid()}").ToArray();
+        using var accepted = await cluster.Client.PostAsJsonAsync("predict", new { text = texts });
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        // Rendezvous placement over two silos puts some of 24 new keys on each (all on one: chance 2^-23).
+        Assert.All(new[] { cluster.Silos[0], second }, s => Assert.True(Answered(s) > 0, $"{s.Name} answered nothing"));
 
         // The foreign client trusts the cluster's CA (so it would accept the silo); only the silo's refusal stops it.
         var refusedClients = new (string What, Dictionary<string, string?> Settings)[]
@@ -38,6 +49,7 @@ public sealed class ClusterTlsTests
         foreach (var (what, settings) in refusedClients)
         {
             await using var refused = await cluster.StartAnotherApiAsync(settings);
+            Assert.False(refused.Started.IsCompleted, $"{what}: the client reached a gateway");
             Assert.Equal(HttpStatusCode.OK, (await refused.Client.GetAsync("/health/live")).StatusCode);
             using var ready = await refused.Client.GetAsync("/health/ready");
             Assert.True(ready.StatusCode == HttpStatusCode.ServiceUnavailable, $"{what}: /health/ready said {(int)ready.StatusCode}");
@@ -53,5 +65,11 @@ public sealed class ClusterTlsTests
         // The cluster's own API still talks after the refusals.
         using var again = await cluster.Client.PostAsJsonAsync("predict", new { text = new[] { "still talking " + Guid.NewGuid() } });
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+    }
+
+    private static long Answered(LocalSilo silo)
+    {
+        var metrics = silo.Services.GetRequiredService<PredictionMetrics>();
+        return Enum.GetValues<PredictionSource>().Sum(metrics.Count);
     }
 }
