@@ -4,14 +4,21 @@ using System.Net.Http.Json;
 using Grains.Interfaces;
 using Grains.Prediction;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Connections.Security;
+using Orleans.Runtime.Messaging;
+using StackExchange.Redis;
 using Tests.Infrastructure;
 
 namespace Tests.Security;
 
 /// <summary>
 /// Mutual TLS in a real cluster (redis-server, two silos and the API as hosts in this process over TCP), with
-/// certificates made in the test: the right ones talk; a client without TLS, or with a certificate of another CA, is
-/// refused by the silo, and its /predict ends in 503 with Retry-After, quickly, not in a hang.
+/// certificates made in the test: the right ones talk; a client without TLS, with TLS but no certificate, or with a
+/// certificate of another CA, is refused by the silo, and an API so refused answers /predict with 503 and Retry-After,
+/// quickly, not in a hang.
 /// </summary>
 [Collection(LocalClusterCollection.Name)]
 public sealed class ClusterTlsTests
@@ -60,6 +67,32 @@ public sealed class ClusterTlsTests
             Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{what}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             Assert.NotNull(response.Headers.RetryAfter);
             Assert.True(clock.Elapsed < RefusalAnswerBound, $"{what}: the 503 took {clock.Elapsed}");
+        }
+
+        // A TLS client that trusts any silo but presents no certificate: the silo's RequireCertificate refuses it.
+        var firstFailure = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var anonymous = Host.CreateApplicationBuilder();
+        anonymous.Logging.ClearProviders();
+        anonymous.UseOrleansClient(client =>
+        {
+            client.UseRedisClustering(options => options.ConfigurationOptions = ConfigurationOptions.Parse(cluster.Redis.Endpoint));
+            client.Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.SharedSettings["Orleans:ClusterId"]!, cluster.SharedSettings["Orleans:ServiceId"]!));
+            client.UseTls(options =>
+            {
+                options.ClientCertificateMode = RemoteCertificateMode.AllowCertificate; // and it has none to present
+                options.AllowAnyRemoteCertificate();
+            });
+            // No retry: the first refusal ends the start.
+            client.UseConnectionRetryFilter((exception, _) =>
+            {
+                firstFailure.TrySetResult(exception);
+                return Task.FromResult(false);
+            });
+        });
+        using (var host = anonymous.Build())
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync().WaitAsync(TimeSpan.FromSeconds(60)));
+            Assert.IsType<ConnectionFailedException>(await firstFailure.Task.WaitAsync(TimeSpan.FromSeconds(1)));
         }
 
         // The cluster's own API still talks after the refusals.
