@@ -9,7 +9,9 @@ using Grains.Prediction;
 using Grains.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Inference.Batching;
+using Grains.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -72,7 +74,12 @@ public static class ApiServiceCollectionExtensions
                 client.AddDashboard();
                 // Grain calls carry the request's trace context to the silos.
                 client.AddActivityPropagation();
+                client.UseClusterTls(configuration);
+                client.UseConnectionRetryFilter<ClusterConnectionRetryFilter>();
             });
+            // The client's start waits for a gateway (ClusterConnectionRetryFilter); Kestrel starts beside it, not
+            // after it, so health and 503s are served meanwhile.
+            services.Configure<HostOptions>(options => options.ServicesStartConcurrently = true);
             builder.AddPredictionTelemetry(TelemetryRole.Api);
         }
 

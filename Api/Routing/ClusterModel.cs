@@ -6,7 +6,7 @@ namespace Api.Routing;
 /// The model the cluster serves, learnt from a silo through <see cref="IModelGrain"/> (the API loads no model of its own).
 /// Fetched at start and again whenever a silo says the API keyed texts for another model (a rollout).
 /// </summary>
-public sealed partial class ClusterModel(IGrainFactory grains, ILogger<ClusterModel> logger) : BackgroundService
+public sealed partial class ClusterModel(IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<ClusterModel> logger) : BackgroundService
 {
     private static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(5);
@@ -55,6 +55,20 @@ public sealed partial class ClusterModel(IGrainFactory grains, ILogger<ClusterMo
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // A cluster client's host has started once the client reached a gateway (ClusterConnectionRetryFilter keeps
+        // it trying); asking a grain before that only fails, and would log so four times a second.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(static state => ((TaskCompletionSource)state!).TrySetResult(), started))
+        {
+            try
+            {
+                await started.Task.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             try

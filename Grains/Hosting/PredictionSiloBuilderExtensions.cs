@@ -4,6 +4,7 @@ using Inference.Batching;
 using Inference.Model;
 using Grains.Placement;
 using Grains.Prediction;
+using Grains.Security;
 using Grains.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -60,6 +61,8 @@ public static class PredictionSiloBuilderExtensions
         silo.AddActivityPropagation();
 
         AddStorage(silo, configuration);
+        // Mutual TLS on the silo and gateway ports when Orleans:Tls:Enabled (off by default, and so in embedded mode).
+        silo.UseClusterTls(configuration);
         return silo;
     }
 

@@ -1,4 +1,5 @@
 using Inference.Model;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
@@ -17,7 +18,15 @@ public static class StartupGuard
         try
         {
             using var host = build();
-            await host.RunAsync();
+            var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+            try
+            {
+                await host.RunAsync();
+            }
+            catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                // Told to stop while still starting (SIGTERM while the API's client waits for a gateway): a normal stop.
+            }
             return 0;
         }
         catch (Exception e) when (Unwrap(e) is ModelLoadException or OptionsValidationException or OnnxRuntimeException or DllNotFoundException or FileNotFoundException)

@@ -19,7 +19,7 @@ public static class SiloHost
         var configuration = builder.Configuration;
         builder.Services.AddOperatorAccess(configuration);
         // A silo process always clusters through Redis: embedded mode is the API co-hosting its silo.
-        builder.UseOrleans(silo => silo.UsePredictionRedisClustering(configuration).AddPredictionSilo(configuration));
+        builder.UseOrleans(silo => silo.UsePredictionRedisClustering(configuration).AddPredictionSilo(configuration).UseKubernetesHostingInPod(configuration));
         builder.AddPredictionTelemetry(TelemetryRole.Silo);
 
         var app = builder.Build();

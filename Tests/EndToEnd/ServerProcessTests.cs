@@ -59,6 +59,40 @@ public sealed class ServerProcessTests
     }
 
     [Fact]
+    public async Task ClusterApi_WithNoSiloToConnectTo_ServesUnready_AndExitsCleanlyOnSigterm()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        string clusterId = "lonely-" + Guid.NewGuid().ToString("N")[..8];
+        var address = new Uri($"http://127.0.0.1:{FreePort.Reserve()}/");
+        await using var api = ServerProcess.Start(ServerProcess.ApiAssembly, address, ["--urls", address.ToString().TrimEnd('/')], new Dictionary<string, string>
+        {
+            ["Cluster__Mode"] = "Redis",
+            ["Redis__Endpoint"] = redis.Endpoint,
+            ["Orleans__ClusterId"] = clusterId,
+            ["Orleans__ServiceId"] = clusterId,
+        });
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+        await WaitUntil.TrueAsync(async () =>
+        {
+            Assert.False(api.HasExited, "the API exited without a silo:\n" + api.Output);
+            try
+            {
+                return (await http.GetAsync("health/live")).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, StartTimeout, "the API to answer /health/live");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("health/ready")).StatusCode);
+
+        // Its host is still starting (the client waits for a gateway): SIGTERM must end it as a normal stop.
+        Assert.Equal(0, await api.StopAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(await api.WaitForExitAsync(TimeSpan.FromSeconds(5)));
+        Assert.DoesNotContain("Unhandled exception", api.Output);
+    }
+
+    [Fact]
     public async Task Server_MissingModel_ExitsNonZeroWithClearMessage()
     {
         string missing = Path.Combine(Path.GetTempPath(), $"no-model-{Guid.NewGuid()}");

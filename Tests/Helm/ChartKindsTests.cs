@@ -14,8 +14,11 @@ public sealed class ChartKindsTests
             ["HorizontalPodAutoscaler"] = 2,
             ["NetworkPolicy"] = 3, // silo, API, Redis
             ["PodDisruptionBudget"] = 2,
+            ["Role"] = 1, // silos: get, list, watch pods (Orleans' Kubernetes hosting)
+            ["RoleBinding"] = 1,
             ["Secret"] = 1,
             ["Service"] = 3, // API, silo headless, Redis
+            ["ServiceAccount"] = 1, // silos
             ["StatefulSet"] = 2, // silo, Redis
         }, chart.KindCounts());
         Assert.Equal("None", chart.Single("Service", "-silo").Root.Text("spec", "clusterIP"));

@@ -81,13 +81,14 @@ public sealed class ChartWiringTests
     public void Silos_AreNamedAfterTheirPod_AndAdvertiseThePodIp(string valueSet)
     {
         var container = HelmChart.Render(valueSet).Single("StatefulSet", "-silo").Containers.Single();
+        // Orleans' Kubernetes hosting names the silo after POD_NAME; a second name (Orleans__Name) would only lose to it.
         Assert.Equal("metadata.name", Manifest.Env(container, "POD_NAME").Text("valueFrom", "fieldRef", "fieldPath"));
+        Assert.Null(Manifest.Env(container, "Orleans__Name"));
         Assert.Equal("status.podIP", Manifest.Env(container, "POD_IP").Text("valueFrom", "fieldRef", "fieldPath"));
-        Assert.Equal("$(POD_NAME)", Manifest.Env(container, "Orleans__Name").Text("value"));
         Assert.Equal("$(POD_IP)", Manifest.Env(container, "Orleans__Endpoints__AdvertisedIPAddress").Text("value"));
         // Kubernetes expands $(VAR) only for variables defined earlier in the list.
         var names = container.Items("env").Select(e => e.Text("name")).ToList();
-        Assert.True(names.IndexOf("POD_NAME") < names.IndexOf("Orleans__Name") && names.IndexOf("POD_IP") < names.IndexOf("Orleans__Endpoints__AdvertisedIPAddress"));
+        Assert.True(names.IndexOf("POD_IP") < names.IndexOf("Orleans__Endpoints__AdvertisedIPAddress"));
     }
 
     [Theory]

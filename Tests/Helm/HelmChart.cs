@@ -26,6 +26,7 @@ public static class HelmChart
         ["model-url"] = ["--set", "model.source=url", "--set", "model.url=https://models.example.com/sst2/"],
         ["model-pvc"] = ["--set", "model.source=pvc", "--set", "model.pvc.claimName=models", "--set", "model.pvc.subPath=sst2"],
         ["no-autoscaling"] = ["--set", "api.autoscaling.enabled=false", "--set", "silo.autoscaling.enabled=false"],
+        ["tls-secret"] = ["--set", "tls.enabled=true", "--set", "tls.secretName=prediction-cluster-tls"],
     };
 
     public static TheoryData<string> ValueSetNames => new(ValueSets.Keys);

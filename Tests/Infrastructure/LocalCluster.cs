@@ -106,6 +106,51 @@ public sealed class LocalCluster : IAsyncDisposable
 
     private async Task StartApiAsync(IDictionary<string, string?>? settings)
     {
+        var (host, client, started) = StartApiHost(settings);
+        _api = host;
+        Client = client;
+        ApiAddress = client.BaseAddress!;
+        await started;
+        await WaitUntil.TrueAsync(async () => (await Client.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(30), "the API to be ready");
+    }
+
+    /// <summary>
+    /// One more API host of this cluster (same Redis and cluster id, <paramref name="settings"/> on top), returned once
+    /// it answers <c>/health/live</c>: its Orleans client may still be trying to reach a gateway (silos that refuse
+    /// it, or none at all), which the host's start waits for.
+    /// </summary>
+    public async Task<LocalApi> StartAnotherApiAsync(IDictionary<string, string?>? settings = null)
+    {
+        var (host, client, started) = StartApiHost(settings);
+        var api = new LocalApi(host, client, started);
+        try
+        {
+            await WaitUntil.TrueAsync(async () =>
+            {
+                if (started.IsFaulted)
+                {
+                    await started; // the start's own exception, not a timeout
+                }
+                try
+                {
+                    return (await client.GetAsync("/health/live")).IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(30), "the API to answer /health/live");
+            return api;
+        }
+        catch
+        {
+            await api.DisposeAsync();
+            throw;
+        }
+    }
+
+    private (WebApplication Host, HttpClient Client, Task Started) StartApiHost(IDictionary<string, string?>? settings)
+    {
         int port = FreePort.Reserve();
         var all = SharedSettings;
         all["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{port}";
@@ -113,11 +158,9 @@ public sealed class LocalCluster : IAsyncDisposable
         {
             all[key] = value;
         }
-        _api = ApiHost.Build(ContentRootArguments("Api"), all);
-        await _api.StartAsync();
-        ApiAddress = new Uri($"http://127.0.0.1:{port}");
-        Client = new HttpClient { BaseAddress = ApiAddress, Timeout = TimeSpan.FromSeconds(60) };
-        await WaitUntil.TrueAsync(async () => (await Client.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(30), "the API to be ready");
+        var host = ApiHost.Build(ContentRootArguments("Api"), all);
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
+        return (host, client, host.StartAsync());
     }
 
     public async ValueTask DisposeAsync()

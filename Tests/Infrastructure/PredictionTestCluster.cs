@@ -4,7 +4,10 @@ using Grains.Interfaces;
 using Grains.Prediction;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.TestingHost;
 
 namespace Tests.Infrastructure;
@@ -28,8 +31,12 @@ public sealed class PredictionTestCluster : IAsyncDisposable
             ["Routing:Deadline"] = "00:00:30",
             ["Routing:AttemptTimeout"] = "00:00:02",
         }).Build();
+        // The cluster is deployed and its client connected: for the API's ClusterModel, the host has started.
+        var lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
+        lifetime.NotifyStarted();
         _apiServices = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .AddSingleton<IHostApplicationLifetime>(lifetime)
             .AddSingleton<IGrainFactory>(cluster.Client)
             .AddGrainCallPipeline(routing)
             .AddSingleton<ClusterModel>()

@@ -90,7 +90,7 @@ generated value); else a new random one. Call with (dict "ctx" $ "key" "redis-pa
 {{- end }}
 {{- end }}
 
-{{/* Settings silos and the API share: the Orleans cluster they form and the Redis that holds its member table. */}}
+{{/* Settings silos and the API share: the Orleans cluster they form, the Redis that holds its member table, mutual TLS. */}}
 {{- define "pc.orleansSettings" -}}
 Orleans__ClusterId: {{ .Values.orleans.clusterId | quote }}
 Orleans__ServiceId: {{ .Values.orleans.serviceId | quote }}
@@ -98,6 +98,61 @@ Redis__Endpoint: {{ include "pc.redisEndpoint" . | quote }}
 Redis__Database: {{ ternary 0 .Values.redis.external.database .Values.redis.enabled | quote }}
 {{- if and (not .Values.redis.enabled) .Values.redis.external.user }}
 Redis__User: {{ .Values.redis.external.user | quote }}
+{{- end }}
+{{- if .Values.tls.enabled }}
+Orleans__Tls__Enabled: "true"
+Orleans__Tls__CertificatePath: {{ printf "%s/tls.crt" .Values.tls.mountPath | quote }}
+Orleans__Tls__KeyPath: {{ printf "%s/tls.key" .Values.tls.mountPath | quote }}
+Orleans__Tls__CaPath: {{ printf "%s/ca.crt" .Values.tls.mountPath | quote }}
+{{- end }}
+{{- end }}
+
+{{/*
+An Orleans id as a pod label value (Orleans' Kubernetes hosting selects silo pods by orleans/clusterId and
+orleans/serviceId, and would patch a pod whose labels differ, which the silos' Role does not allow): at most 63
+characters, alphanumeric at both ends, "-", "_" and "." inside. Call with (list "orleans.clusterId" value).
+*/}}
+{{- define "pc.orleansLabelValue" -}}
+{{- $key := index . 0 }}{{ $value := toString (index . 1) }}
+{{- if not (regexMatch "^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$" $value) }}
+{{- fail (printf "%s %q must be a valid Kubernetes label value (pods are labelled with it)" $key $value) }}
+{{- end }}
+{{- $value | quote }}
+{{- end }}
+
+{{/* The Secret with tls.crt, tls.key and ca.crt: tls.secretName, or the one the chart's Certificate fills. */}}
+{{- define "pc.tlsSecretName" -}}
+{{- if .Values.tls.secretName }}
+{{- .Values.tls.secretName }}
+{{- else if .Values.tls.certManager.issuer.name }}
+{{- printf "%s-cluster-tls" (include "pc.fullname" .) }}
+{{- else }}
+{{- fail "tls.secretName (a Secret with tls.crt, tls.key and ca.crt) or tls.certManager.issuer.name is required when tls.enabled is true" }}
+{{- end }}
+{{- end }}
+
+{{/* The TLS Secret as a volume of silo and API pods (when tls.enabled): readable by the pods' group only. */}}
+{{- define "pc.tlsVolume" -}}
+{{- if .Values.tls.enabled -}}
+- name: cluster-tls
+  secret:
+    secretName: {{ include "pc.tlsSecretName" . }}
+    defaultMode: 0440
+    items:
+      - key: tls.crt
+        path: tls.crt
+      - key: tls.key
+        path: tls.key
+      - key: ca.crt
+        path: ca.crt
+{{- end }}
+{{- end }}
+
+{{- define "pc.tlsVolumeMount" -}}
+{{- if .Values.tls.enabled -}}
+- name: cluster-tls
+  mountPath: {{ .Values.tls.mountPath }}
+  readOnly: true
 {{- end }}
 {{- end }}
 
