@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Tests.Infrastructure;
 
 namespace Tests.Security;
 
@@ -76,10 +77,11 @@ public sealed class ApiKeyTests(ApiKeyServerFixture fixture)
         using var refused = await client.SendAsync(Predict.Request());
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
 
-        string metrics = await client.GetStringAsync("metrics");
-
-        Assert.Contains(metrics.Split('\n'), line => line.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)
-            && line.Contains("route=\"/predict\"") && line.Contains("status=\"401\""));
+        // ASP.NET Core records a request's duration once its response has gone, which may be after the client has it.
+        await WaitUntil.TrueAsync(async () => (await client.GetStringAsync("metrics")).Split('\n').Any(line =>
+                line.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)
+                && line.Contains("http_route=\"/predict\"") && line.Contains("http_response_status_code=\"401\"")),
+            TimeSpan.FromSeconds(30), "the refused request in the request metrics");
     }
 
     private static async Task AssertUnauthorizedAsync(HttpResponseMessage response, string challenge, string title)
