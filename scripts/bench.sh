@@ -3,7 +3,7 @@
 # the engine (raw ONNX Runtime through Microsoft.ML.OnnxRuntime), the InferenceEngine alone, silo memory per cached
 # prediction, the service (embedded, float and INT8 model) and the cluster (API + 2 Orleans silos + Redis,
 # scripts/cluster.sh) under the load runner, and bare Kestrel.
-#   scripts/bench.sh                    default durations (about 11 minutes)
+#   scripts/bench.sh                    default durations (about 21 minutes)
 #   BENCH_SECONDS=10 scripts/bench.sh   shorter service phases (also BENCH_HOT_SECONDS, BENCH_HOT_ROUNDS,
 #                                       BENCH_HOT_WARMUP, BENCH_MEMORY_KEYS, BENCH_MEMORY_STREAM)
 #   BENCH_OVERLOAD_SECONDS=25           the overload phase's open loop at 3x the engine's capacity (also
