@@ -1,16 +1,16 @@
-using System.Security.Cryptography;
-using System.Text;
+using Grains.Security;
 
 namespace Api.Security;
 
 /// <summary>
-/// The accepted API keys, held as SHA-256 digests and matched in constant time: a presented key is hashed and compared
-/// with every digest in full, so the time an answer takes says nothing about which key, or how much of one, matched.
+/// The accepted API keys, held as SHA-256 digests and matched in constant time (<see cref="SecretDigest"/>): a presented
+/// key is hashed and compared with every digest in full, so the time an answer takes says nothing about which key, or
+/// how much of one, matched.
 /// </summary>
 public sealed class ApiKeySet
 {
     /// <summary>Shorter keys are refused at start: a key is a secret to be generated (e.g. <c>openssl rand -hex 32</c>), not a password.</summary>
-    public const int MinKeyLength = 16;
+    public const int MinKeyLength = SecretDigest.MinimumLength;
 
     private readonly byte[][] _digests;
 
@@ -27,7 +27,7 @@ public sealed class ApiKeySet
         {
             throw new InvalidOperationException(string.Join(" ", problems));
         }
-        return new ApiKeySet(keys.Distinct(StringComparer.Ordinal).Select(Digest).ToArray());
+        return new ApiKeySet(keys.Distinct(StringComparer.Ordinal).Select(key => SecretDigest.Of(key)).ToArray());
     }
 
     /// <summary>What is wrong with the keys <paramref name="options"/> name (empty when nothing is), without a key in the text.</summary>
@@ -39,21 +39,10 @@ public sealed class ApiKeySet
     /// </summary>
     public bool TryMatch(string presented, out string keyId)
     {
-        byte[] digest = Digest(presented);
-        int matched = -1;
-        for (int i = 0; i < _digests.Length; i++)
-        {
-            // No early exit: every digest is compared whatever matched before.
-            if (CryptographicOperations.FixedTimeEquals(digest, _digests[i]))
-            {
-                matched = i;
-            }
-        }
-        keyId = matched >= 0 ? Convert.ToHexStringLower(digest.AsSpan(0, 8)) : "";
-        return matched >= 0;
+        bool matched = SecretDigest.IndexOf(presented, _digests, out byte[] digest) >= 0;
+        keyId = matched ? Convert.ToHexStringLower(digest.AsSpan(0, 8)) : "";
+        return matched;
     }
-
-    private static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 
     private static (List<string> Keys, List<string> Problems) Read(ApiKeyOptions options)
     {

@@ -1,38 +1,22 @@
-using System.Security.Cryptography;
-using System.Text;
+using Grains.Security;
 using Microsoft.Extensions.Options;
 
 namespace Grains.Hosting.Operators;
 
-/// <summary>The configured operator key, compared with what a request presents in constant time.</summary>
+/// <summary>The configured operator key, compared with what a request presents in constant time (<see cref="SecretDigest"/>).</summary>
 public sealed class OperatorKey
 {
-    /// <summary>SHA-256 of the key: comparing digests of equal length leaks neither the key's bytes nor its length.</summary>
-    private readonly byte[]? _digest;
+    /// <summary>The key's digest, or none when no key is configured.</summary>
+    private readonly byte[][] _digest;
 
     public OperatorKey(IOptions<OperatorKeyOptions> options)
     {
         string? key = options.Value.OperatorKey;
-        _digest = string.IsNullOrEmpty(key) ? null : Digest(key);
+        _digest = string.IsNullOrEmpty(key) ? [] : [SecretDigest.Of(key)];
     }
 
-    public bool IsConfigured => _digest is not null;
+    public bool IsConfigured => _digest.Length > 0;
 
     /// <summary>Whether <paramref name="presented"/> is the key; always false when no key is configured.</summary>
-    public bool Matches(ReadOnlySpan<char> presented) =>
-        _digest is not null && CryptographicOperations.FixedTimeEquals(_digest, Digest(presented));
-
-    private static byte[] Digest(ReadOnlySpan<char> text)
-    {
-        byte[] utf8 = new byte[Encoding.UTF8.GetByteCount(text)];
-        Encoding.UTF8.GetBytes(text, utf8);
-        try
-        {
-            return SHA256.HashData(utf8);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(utf8);
-        }
-    }
+    public bool Matches(ReadOnlySpan<char> presented) => SecretDigest.IndexOf(presented, _digest, out _) == 0;
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Grains.Security;
 
 namespace Grains.Hosting.Operators;
 
@@ -11,7 +12,7 @@ public sealed class OperatorKeyOptions
     public const string SectionName = "Dashboard";
 
     /// <summary>Shorter keys are refused at startup: the key is the only thing between the internet and the cluster's internals.</summary>
-    public const int MinimumLength = 16;
+    public const int MinimumLength = SecretDigest.MinimumLength;
 
     [MinLength(MinimumLength)]
     public string? OperatorKey { get; set; }
