@@ -15,6 +15,8 @@ public sealed class NearCacheApiTests
     {
         await using var factory = new EmbeddedApiFactory();
         using var client = factory.CreateClient();
+        // Until the API has learnt the model from its silo, /predict answers 503 (not ready).
+        await WaitUntil.ReadyAsync(client);
         var metrics = factory.Services.GetRequiredService<PredictionMetrics>();
         string text = $"near cache {Guid.NewGuid()}";
 
@@ -34,6 +36,8 @@ public sealed class NearCacheApiTests
     {
         await using var factory = new EmbeddedApiFactory();
         using var client = factory.CreateClient();
+        // Until the API has learnt the model from its silo, /predict answers 503 (not ready).
+        await WaitUntil.ReadyAsync(client);
         string a = $"I loved it {Guid.NewGuid()}", b = $"I hated it {Guid.NewGuid()}", c = $"so so {Guid.NewGuid()}";
         var alone = new[] { (await PredictAsync(client, a)).Body, (await PredictAsync(client, b)).Body };
 
@@ -52,6 +56,8 @@ public sealed class NearCacheApiTests
     {
         await using var factory = EmbeddedApiFactory.With(new Dictionary<string, string?> { ["NearCache:Capacity"] = "0" });
         using var client = factory.CreateClient();
+        // Until the API has learnt the model from its silo, /predict answers 503 (not ready).
+        await WaitUntil.ReadyAsync(client);
         var metrics = factory.Services.GetRequiredService<PredictionMetrics>();
         string text = $"no near cache {Guid.NewGuid()}";
 
