@@ -103,10 +103,9 @@ public sealed class BenchmarkCommandTests
     }
 
     [Fact]
-    public void Memory_SmallRun_ReportsBytesPerActivationAndRssSamples()
+    public void Memory_SmallRun_ReportsBytesPerActivation()
     {
-        var (exitCode, output, error) = Run(
-            "memory", "--model", RepositoryPaths.LexiconModel, "--keys", "2000", "--stream", "3000", "--collection-age", "1", "--collection-quantum", "0.5", "--json");
+        var (exitCode, output, error) = Run("memory", "--model", RepositoryPaths.LexiconModel, "--keys", "2000", "--json");
 
         Assert.True(exitCode == 0, error);
         Assert.Contains("bytes/prediction of GC heap", output);
@@ -117,15 +116,17 @@ public sealed class BenchmarkCommandTests
         Assert.Equal(2, root.GetProperty("labels").GetInt32());
         // The whole test process's heap is measured, other tests run alongside: only a sanity bound on the figure.
         Assert.True(root.GetProperty("heapBytesPerPrediction").ValueKind == JsonValueKind.Number);
-        Assert.Equal(10, root.GetProperty("rssMegabytes").GetArrayLength());
-        var activations = root.GetProperty("activations").EnumerateArray().Select(a => a.GetInt32()).ToArray();
-        Assert.Equal(10, activations.Length);
-        Assert.All(activations, count => Assert.True(count > 0));
+        // Nothing is collected while it measures: the keys, the warm-up's and the runtime's own grains are all there.
+        Assert.InRange(root.GetProperty("activations").GetInt32(), 2000 + 200, 2000 + 200 + 100);
     }
 
     [Theory]
     [InlineData("memory", "--keys", "0")]
-    [InlineData("memory", "--memory-limit-percent", "101")]
+    [InlineData("memory", "--stream", "1000")]
+    [InlineData("memory-http", "--pid", "1")]
+    [InlineData("memory-http", "--url", "ftp://127.0.0.1/", "--pid", "1")]
+    [InlineData("memory-http", "--url", "127.0.0.1:8000", "--pid", "1")]
+    [InlineData("memory-http", "--url", "http://127.0.0.1:8000", "--pid", "1", "--texts-per-request", "0")]
     [InlineData("engine", "--batchez", "1")]
     [InlineData("engine", "--iterations", "3", "--seconds", "1")]
     [InlineData("engine", "--batches", "1,x")]
@@ -164,6 +165,7 @@ public sealed class BenchmarkCommandTests
     [Theory]
     [InlineData("--help")]
     [InlineData("memory", "--help")]
+    [InlineData("memory-http", "--help")]
     [InlineData("engine-grain", "-h")]
     public void Help_ExitsWith0AndDescribesTheOptions(params string[] args)
     {
@@ -184,18 +186,7 @@ public sealed class BenchmarkCommandTests
         Assert.DoesNotContain("Usage:", error);
     }
 
-    private static (int ExitCode, string Output, string Error) Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        int exitCode = BenchmarkCli.Run(args, output, error);
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private static (int ExitCode, string Output, string Error) Run(params string[] args) => BenchmarkCommand.Run(args);
 
-    private static JsonDocument ParseSummary(string output)
-    {
-        string last = output.TrimEnd().Split('\n')[^1];
-        Assert.StartsWith(SummaryLine.Prefix, last);
-        return JsonDocument.Parse(last[SummaryLine.Prefix.Length..]);
-    }
+    private static JsonDocument ParseSummary(string output) => BenchmarkCommand.ParseSummary(output);
 }

@@ -22,6 +22,7 @@ internal static class BenchmarkCli
         GrainCommand.Create(),
         CompareCommand.Create(),
         MemoryCommand.Create(),
+        MemoryHttpCommand.Create(),
     };
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)

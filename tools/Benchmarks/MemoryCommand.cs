@@ -18,8 +18,8 @@ namespace Benchmarks;
 /// localhost clustering) over a model activates <c>--keys</c> grains by predicting as many distinct short texts
 /// through <see cref="IGrainFactory"/>; GC heap and RSS before and after give the bytes per prediction. Grain
 /// storage is off (<c>Storage:Provider=None</c>, the embedded default): in the cluster the stored copy lives in Redis, not in the silo.
-/// Then a second silo, with idle collection and memory-pressure shedding configured, takes <c>--stream</c> unique
-/// keys while RSS and the activation count are sampled ten times: RSS must level off.
+/// Whether RSS levels off while unique texts keep coming is <see cref="MemoryHttpCommand"/>'s question, asked of the
+/// service itself over HTTP.
 /// </summary>
 internal static class MemoryCommand
 {
@@ -28,39 +28,23 @@ internal static class MemoryCommand
     // Calls in flight at once: enough for the inference engine to form full batches, few enough not to queue past
     // its capacity (Inference:QueueCapacity, 2048; its queueing budget is lifted for this run).
     private const int CallsInFlight = 256;
-    private const int Samples = 10;
 
     public static Command Create()
     {
         var keysOption = CliOptions.Int("--keys", "PredictionGrains activated for the bytes-per-prediction figure", 100_000);
-        var streamOption = CliOptions.Int("--stream", "unique keys streamed through the silo with collection on", 1_000_000);
         var modelOption = CliOptions.String("--model", "model directory (the scores cost the same whatever the model; a small one is fastest)", "models/lexicon");
-        var ageOption = CliOptions.Double("--collection-age", "stream: an activation idle this long is collected (Orleans:GrainCollection:CollectionAge)", 10, minimum: 0.1);
-        var quantumOption = CliOptions.Double("--collection-quantum", "stream: how often the collector runs (Orleans:GrainCollection:CollectionQuantum)", 1, minimum: 0.1);
-        var limitOption = CliOptions.Int("--memory-limit-percent", "stream: shed activations above this share of the memory available (target 10 points lower)", 80, minimum: 11);
         var redisOption = CliOptions.String("--redis", "Redis endpoint (host:port) of a Redis this command may empty: also measures Redis bytes per stored prediction", "");
         var redisKeysOption = CliOptions.Int("--redis-keys", "predictions stored in Redis for the bytes-per-entry figure", 20_000);
         var jsonOption = CliOptions.Flag("--json", "end with one line SUMMARY {json}");
-        var command = new Command(Name, "silo memory per cached prediction (a PredictionGrain activation with its scores), and RSS while unique keys stream through")
+        var command = new Command(Name, "silo memory per cached prediction (a PredictionGrain activation with its scores), and Redis bytes per stored one")
         {
-            keysOption, streamOption, modelOption, ageOption, quantumOption, limitOption, redisOption, redisKeysOption, jsonOption,
+            keysOption, modelOption, redisOption, redisKeysOption, jsonOption,
         };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(limitOption) > 100)
-            {
-                result.AddError($"--memory-limit-percent must be at most 100; got {result.GetValue(limitOption)}.");
-            }
-        });
         command.SetAction((parse, cancellation) => RunAsync(
             parse.InvocationConfiguration.Output,
             new Settings(
                 parse.GetValue(keysOption),
-                parse.GetValue(streamOption),
                 RepositoryFiles.Resolve(parse.GetRequiredValue(modelOption)),
-                TimeSpan.FromSeconds(parse.GetValue(ageOption)),
-                TimeSpan.FromSeconds(parse.GetValue(quantumOption)),
-                parse.GetValue(limitOption),
                 parse.GetValue(redisOption) is { Length: > 0 } redis ? redis : null,
                 parse.GetValue(redisKeysOption),
                 parse.GetValue(jsonOption)),
@@ -76,8 +60,8 @@ internal static class MemoryCommand
         // 1. Per cached prediction: nothing is collected while the keys are activated and measured.
         double heapPerKey, rssPerKey, keysPerSecond;
         string modelId;
-        int labels;
-        await using (var silo = await StartSiloAsync(settings, collect: false, cancellation))
+        int labels, activations;
+        await using (var silo = await StartSiloAsync(settings, cancellation))
         {
             modelId = silo.ModelId;
             labels = silo.Labels;
@@ -92,46 +76,23 @@ internal static class MemoryCommand
             long rssAfter = Rss();
             heapPerKey = (heapAfter - heapBefore) / (double)settings.Keys;
             rssPerKey = (rssAfter - rssBefore) / (double)settings.Keys;
-            int activations = await silo.ActivationsAsync();
+            activations = await silo.ActivationsAsync();
             output.WriteLine($"# model {modelId} ({labels} labels); {settings.Keys:N0} predictions cached ({activations:N0} activations in the silo, {keysPerSecond:N0} new keys/s)");
             output.WriteLine($"# {heapPerKey:F0} bytes/prediction of GC heap, {rssPerKey:F0} bytes/prediction of RSS");
         }
         GC.Collect();
 
-        // 2. A stream of unique keys through a silo that collects idle activations and sheds under memory pressure.
-        output.WriteLine($"# stream: {settings.Stream:N0} unique keys; idle activations collected after {settings.CollectionAge.TotalSeconds:0.##} s " +
-            $"(every {settings.CollectionQuantum.TotalSeconds:0.##} s), shedding above {settings.MemoryLimitPercent}% of available memory");
-        var rssSamples = new List<double>();
-        var activationSamples = new List<int>();
-        long streamStarted = Stopwatch.GetTimestamp();
-        await using (var silo = await StartSiloAsync(settings, collect: true, cancellation))
-        {
-            int every = Math.Max(1, settings.Stream / Samples);
-            for (int from = 0; from < settings.Stream; from += every)
-            {
-                int count = Math.Min(every, settings.Stream - from);
-                await silo.PredictAsync("memory-stream", from, count, cancellation);
-                rssSamples.Add(Rss() / 1048576.0);
-                activationSamples.Add(await silo.ActivationsAsync());
-                output.WriteLine($"  {from + count,12:N0} keys streamed: RSS {rssSamples[^1],6:F0} MB, {activationSamples[^1],9:N0} activations, {Stopwatch.GetElapsedTime(streamStarted).TotalSeconds,6:F1} s");
-            }
-        }
-        // The first samples fill the silo up to its steady state; flatness is judged from the second half.
-        var steady = rssSamples.Skip(rssSamples.Count / 2).ToArray();
-        double spread = steady.Length > 0 ? steady.Max() / steady.Min() - 1 : 0;
-        output.WriteLine($"# RSS over the second half of the stream: {steady.Min():F0}-{steady.Max():F0} MB ({spread:P1} spread); " +
-            $"load avg at end {MachineLoad.Read()}; {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s in all");
-
-        // 3. Redis bytes per stored prediction, as the cluster stores them (Storage:Provider=Redis).
+        // 2. Redis bytes per stored prediction, as the cluster stores them (Storage:Provider=Redis).
         RedisEntryCost? redisCost = null;
         if (settings.Redis is not null)
         {
             redisCost = await RedisEntryCost.MeasureAsync(settings.Redis, settings.RedisKeys,
-                configure => StartSiloAsync(settings, collect: false, cancellation, configure),
+                configure => StartSiloAsync(settings, cancellation, configure),
                 (silo, count) => silo.PredictAsync("memory-redis", 0, count, cancellation));
             output.WriteLine($"# Redis: {redisCost.Keys:N0} predictions stored, {redisCost.UsedMemoryPerKey:F0} bytes each of used_memory, " +
                 $"MEMORY USAGE median {redisCost.MedianMemoryUsage} bytes (key {redisCost.KeyBytes} bytes)");
         }
+        output.WriteLine($"# load avg at end {MachineLoad.Read()}; {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s in all");
 
         if (settings.Json)
         {
@@ -145,12 +106,7 @@ internal static class MemoryCommand
                 heapBytesPerPrediction = SummaryLine.Round(heapPerKey, 1),
                 rssBytesPerPrediction = SummaryLine.Round(rssPerKey, 1),
                 keysPerSecond = SummaryLine.Round(keysPerSecond, 0),
-                stream = settings.Stream,
-                collectionAgeSeconds = settings.CollectionAge.TotalSeconds,
-                memoryLimitPercent = settings.MemoryLimitPercent,
-                rssMegabytes = rssSamples.Select(s => SummaryLine.Round(s, 1)).ToArray(),
-                activations = activationSamples,
-                steadyRssSpreadPercent = SummaryLine.Round(spread * 100, 1),
+                activations,
                 redisKeys = redisCost?.Keys,
                 redisBytesPerPrediction = redisCost is null ? (double?)null : SummaryLine.Round(redisCost.UsedMemoryPerKey, 1),
                 redisMemoryUsageMedian = redisCost?.MedianMemoryUsage,
@@ -161,9 +117,9 @@ internal static class MemoryCommand
 
     /// <summary>
     /// A silo as the service wires it, with localhost clustering on a free port and no grain storage
-    /// (<c>Storage:Provider=None</c>). <paramref name="collect"/>: the stream's collection settings; otherwise nothing is collected.
+    /// (<c>Storage:Provider=None</c>), that collects nothing: every activation it is given stays to be counted.
     /// </summary>
-    private static async Task<MemorySilo> StartSiloAsync(Settings settings, bool collect, CancellationToken cancellation, Action<IDictionary<string, string?>>? configure = null)
+    private static async Task<MemorySilo> StartSiloAsync(Settings settings, CancellationToken cancellation, Action<IDictionary<string, string?>>? configure = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         const string collection = "Orleans:GrainCollection:";
@@ -173,11 +129,9 @@ internal static class MemoryCommand
             ["Storage:Provider"] = "None",
             // A fixed number of calls in flight, for memory: none is refused for waiting.
             ["Inference:MaxQueueTime"] = "01:00:00",
-            [collection + "CollectionAge"] = (collect ? settings.CollectionAge : TimeSpan.FromDays(1)).ToString(),
-            [collection + "CollectionQuantum"] = (collect ? settings.CollectionQuantum : TimeSpan.FromHours(1)).ToString(),
-            [collection + "EnableActivationSheddingOnMemoryPressure"] = collect ? "true" : "false",
-            [collection + "MemoryUsageLimitPercentage"] = settings.MemoryLimitPercent.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            [collection + "MemoryUsageTargetPercentage"] = (settings.MemoryLimitPercent - 10).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [collection + "CollectionAge"] = TimeSpan.FromDays(1).ToString(),
+            [collection + "CollectionQuantum"] = TimeSpan.FromHours(1).ToString(),
+            [collection + "EnableActivationSheddingOnMemoryPressure"] = "false",
         };
         configure?.Invoke(values);
         builder.Configuration.AddInMemoryCollection(values);
@@ -206,8 +160,7 @@ internal static class MemoryCommand
     }
 
     private sealed record Settings(
-        int Keys, int Stream, string ModelPath, TimeSpan CollectionAge, TimeSpan CollectionQuantum, int MemoryLimitPercent,
-        string? Redis, int RedisKeys, bool Json);
+        int Keys, string ModelPath, string? Redis, int RedisKeys, bool Json);
 
     /// <summary>The running silo and what the benchmark asks of it.</summary>
     internal sealed class MemorySilo(IHost host) : IAsyncDisposable
