@@ -89,12 +89,11 @@ public static class PredictionSiloBuilderExtensions
     /// </summary>
     /// <remarks>
     /// Orleans measures the GC's committed bytes less its fragmentation against the GC's total available memory: in a
-    /// container, the heap hard limit (75 % of the pod's limit). At 80/70 the heap ran at that hard limit while unique
-    /// texts streamed in (10 M through HTTP, 2 GiB pod): gen2 collections every few seconds, grain calls stalled past
-    /// their 2 s attempt timeout, OutOfMemoryException in the collector and in two requests (HTTP 500). Shedding at
-    /// 60, down to 50, leaves the collector's garbage and the allocation budgets 40 % of the heap: no
-    /// OutOfMemoryException and no stalled call in the same stream, for ~25 % fewer activations (the near cache in
-    /// front of them is unchanged). docs/performance.md, "Memory stream".
+    /// container, the heap hard limit (75 % of the pod's limit). At 80/70, with 10 M new texts streamed through HTTP
+    /// into a 2 GiB pod, the GC had a fifth of its limit left for the shed activations' garbage and its allocation
+    /// budgets: OutOfMemoryException in the collector, in grain-call addressing and in two requests (HTTP 500). At
+    /// 60/50 the same stream threw none, for about a fifth fewer activations at most (the near cache in front of them
+    /// is unchanged). docs/performance.md, "Memory stream through HTTP".
     /// </remarks>
     private static void ConfigureCollection(GrainCollectionOptions options)
     {
