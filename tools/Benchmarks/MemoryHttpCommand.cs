@@ -80,7 +80,8 @@ internal static class MemoryHttpCommand
         output.WriteLine($"  {"texts",12}  {"RSS MB",8}  {"texts/s",9}  {"errors",7}  {"seconds",8}");
 
         var samples = new List<RssSample>();
-        var clientCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        using var client = Process.GetCurrentProcess();
+        var clientCpuBefore = client.TotalProcessorTime;
         long started = Stopwatch.GetTimestamp();
         long from = 0;
         foreach (long point in StreamSamplePlan.Points(settings.Texts))
@@ -93,7 +94,7 @@ internal static class MemoryHttpCommand
             from = point;
         }
         double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        double clientCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - clientCpuBefore).TotalSeconds;
+        double clientCpuSeconds = (client.TotalProcessorTime - clientCpuBefore).TotalSeconds;
         double textsPerSecond = settings.Texts / seconds;
         var level = RssLevel.Of(samples);
         long failedRequests = errors.Values.Sum();
