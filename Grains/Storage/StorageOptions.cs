@@ -1,8 +1,9 @@
 namespace Grains.Storage;
 
 /// <summary>
-/// Grain storage of the predictions (section <c>Storage</c>). In Redis, Orleans keeps each as a hash at
-/// <c>{ServiceId}/state/{grain type}/{grain key}/scores</c>; the grain key starts with the model id, so models never mix.
+/// Grain storage of the predictions (section <c>Storage</c>). In Redis, Orleans keeps each as a hash (its etag and
+/// the serialized scores) under <see cref="PredictionRedisKey"/>: service id, model id, then the text's hash, so
+/// models never mix.
 /// </summary>
 public sealed class StorageOptions
 {

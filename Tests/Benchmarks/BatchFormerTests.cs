@@ -44,6 +44,32 @@ public sealed class BatchFormerTests
         Assert.True(bucketed >= Lengths.Sum());
     }
 
+    [Theory]
+    [InlineData(5, 10)]
+    [InlineData(4, 10)]
+    [InlineData(32, 64)]
+    public void Windowed_SortsEachWindowAndNeverMixesWindows(int maxBatchSize, int window)
+    {
+        var batches = BatchFormer.Form(Lengths, BatchingStrategy.Windowed, maxBatchSize, 8192, window);
+
+        AssertLimitsAndCoverage(batches, maxBatchSize, 8192);
+        Assert.All(batches, b => Assert.Single(b.Sentences.Select(i => i / window).Distinct()));
+        foreach (var chunk in batches.SelectMany(b => b.Sentences).Chunk(window))
+        {
+            var lengths = chunk.Select(i => Lengths[i]).ToArray();
+            Assert.Equal(lengths.Order(), lengths);
+        }
+    }
+
+    [Fact]
+    public void Windowed_PadsBetweenBucketedAndArrival()
+    {
+        long Padded(BatchingStrategy strategy) => BatchFormer.Form(Lengths, strategy, 5, 8192, window: 10).Sum(b => (long)b.PaddedTokens);
+
+        Assert.True(Padded(BatchingStrategy.Bucketed) < Padded(BatchingStrategy.Windowed));
+        Assert.True(Padded(BatchingStrategy.Windowed) < Padded(BatchingStrategy.Arrival));
+    }
+
     [Fact]
     public void Single_RunsEachSentenceAloneWithoutPadding()
     {

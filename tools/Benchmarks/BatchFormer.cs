@@ -9,16 +9,19 @@ namespace Benchmarks;
 internal static class BatchFormer
 {
     /// <param name="lengths">Tokens of each sentence, including [CLS] and [SEP], in arrival order.</param>
-    public static IReadOnlyList<PlannedBatch> Form(IReadOnlyList<int> lengths, BatchingStrategy strategy, int maxBatchSize, int maxBatchTokens)
+    /// <param name="window">Texts per window for <see cref="BatchingStrategy.Windowed"/> (no batch spans two windows).</param>
+    public static IReadOnlyList<PlannedBatch> Form(IReadOnlyList<int> lengths, BatchingStrategy strategy, int maxBatchSize, int maxBatchTokens, int window = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchTokens, 1);
         var order = Enumerable.Range(0, lengths.Count);
-        order = strategy switch
+        var segments = strategy switch
         {
             // OrderBy is stable: equal lengths keep their arrival order.
-            BatchingStrategy.Bucketed => order.OrderBy(i => lengths[i]),
-            BatchingStrategy.Arrival or BatchingStrategy.Single => order,
+            BatchingStrategy.Bucketed => [order.OrderBy(i => lengths[i]).ToArray()],
+            BatchingStrategy.Arrival or BatchingStrategy.Single => [order.ToArray()],
+            BatchingStrategy.Windowed => order.Chunk(window >= 1 ? window : throw new ArgumentOutOfRangeException(nameof(window), window, "A window holds one text at least."))
+                .Select(chunk => chunk.OrderBy(i => lengths[i]).ToArray()).ToArray(),
             _ => throw new ArgumentOutOfRangeException(nameof(strategy), strategy, null),
         };
         if (strategy == BatchingStrategy.Single)
@@ -27,10 +30,20 @@ internal static class BatchFormer
         }
 
         var batches = new List<PlannedBatch>();
+        foreach (var segment in segments)
+        {
+            Cut(segment, lengths, maxBatchSize, maxBatchTokens, batches);
+        }
+        return batches;
+    }
+
+    /// <summary>Cuts <paramref name="segment"/>, in its order, into batches within the limits.</summary>
+    private static void Cut(int[] segment, IReadOnlyList<int> lengths, int maxBatchSize, int maxBatchTokens, List<PlannedBatch> batches)
+    {
         var open = new List<int>(maxBatchSize);
         int longest = 0;
         int realTokens = 0;
-        foreach (int sentence in order)
+        foreach (int sentence in segment)
         {
             int length = lengths[sentence];
             int newLongest = Math.Max(longest, length);
@@ -49,6 +62,5 @@ internal static class BatchFormer
         {
             batches.Add(new PlannedBatch(open.ToArray(), longest, realTokens));
         }
-        return batches;
     }
 }

@@ -22,7 +22,7 @@ internal static class Sst2Command
         var strategiesOption = new Option<BatchingStrategy[]?>("--strategies")
         {
             Description = "batching strategies to run, comma-separated [default: arrival,bucketed]",
-            HelpName = "arrival,bucketed,single",
+            HelpName = "arrival,bucketed,windowed,single",
             CustomParser = result => result.Tokens.Count == 0 ? null : ParseStrategies(result.Tokens[0].Value, result.AddError),
         };
         var repeatsOption = CliOptions.Int("--repeats", "timed passes per strategy", DefaultRepeats);
@@ -69,6 +69,8 @@ internal static class Sst2Command
         }
 
         long started = Stopwatch.GetTimestamp();
+        // Windowed: the texts in flight at once are a batch for every worker.
+        int window = maxBatchSize * workers;
         using var model = BenchmarkModel.Load(settings);
         var sentences = Tokenize(model, ReadSentences(data, limit));
         var lengths = sentences.Select(s => s.Length).ToArray();
@@ -78,11 +80,12 @@ internal static class Sst2Command
         var environment = BenchmarkEnvironment.Describe(model);
         environment.Write(output, "engine-sst2: SST-2 sentences through the model, batched as the service batches", model);
         output.WriteLine($"# data      {data}: {sentences.Count} sentences, {realTokens} tokens (with [CLS]/[SEP]); length mean {realTokens / (double)sentences.Count:F1}, median {sortedLengths[sortedLengths.Length / 2]}, p90 {sortedLengths[(int)(0.9 * (sortedLengths.Length - 1))]}, max {sortedLengths[^1]}");
-        output.WriteLine($"# batches   at most {maxBatchSize} texts and {maxBatchTokens} padded tokens (rows x longest); {warmupBatches} warm-up batch(es), then {repeats} timed pass(es) per strategy; {workers} worker(s)");
+        output.WriteLine($"# batches   at most {maxBatchSize} texts and {maxBatchTokens} padded tokens (rows x longest); {warmupBatches} warm-up batch(es), then {repeats} timed pass(es) per strategy; {workers} worker(s)" +
+            (strategies.Contains(BatchingStrategy.Windowed) ? $"; windowed: {window} texts at a time (batch size x workers)" : ""));
         output.WriteLine();
         output.WriteLine($"{"strategy",-9} {"batches",7} {"mean size",9} {"padded",8} {"overhead",8} {"median s",8} {"min s",7} {"max s",7} {"sentences/s",11} {"real tok/s",10} {"padded tok/s",12} {"others %",8}");
 
-        var plans = strategies.ToDictionary(s => s, s => BatchFormer.Form(lengths, s, maxBatchSize, maxBatchTokens));
+        var plans = strategies.ToDictionary(s => s, s => BatchFormer.Form(lengths, s, maxBatchSize, maxBatchTokens, window));
         int capacityRows = plans.Values.SelectMany(p => p).Max(b => b.Sentences.Length);
         int capacityCells = plans.Values.SelectMany(p => p).Max(b => b.PaddedTokens);
         var inputs = Enumerable.Range(0, workers).Select(_ => new ModelInputs(model.Model, capacityRows, capacityCells)).ToArray();
@@ -158,12 +161,16 @@ internal static class Sst2Command
         return strategies.ToArray();
     }
 
-    /// <summary>Every batch once; with several workers, worker w runs batches w, w + n, ... on its own thread.</summary>
+    /// <summary>
+    /// Every batch once, in order; with several workers, each takes the next batch whenever it is free, as the
+    /// service's workers do (a fixed share each would leave one idle while the other runs the long batches).
+    /// </summary>
     private static void RunPass(IReadOnlyList<PlannedBatch> batches, IReadOnlyList<long[]> sentences, ModelInputs[] inputs)
     {
+        int next = -1;
         void RunShare(int worker)
         {
-            for (int i = worker; i < batches.Count; i += inputs.Length)
+            for (int i = Interlocked.Increment(ref next); i < batches.Count; i = Interlocked.Increment(ref next))
             {
                 var batch = batches[i];
                 inputs[worker].FillBatch(batch, sentences);
