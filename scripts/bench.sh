@@ -111,7 +111,12 @@ stream_service=http://127.0.0.1:8093
   --Model:Path="$root/models/lexicon" --Logging:LogLevel:Default=Warning) > "$out/memory-stream-service.log" 2>&1 &
 pids+=($!)
 wait_ready "$stream_service"
-bench memory-http --url "$stream_service" --pid "${pids[-1]}" --texts "$memory_stream" --json 2>&1 | summary memory-stream
+# A service that dies during the stream is a finding for the table, not a reason to lose the run's other phases.
+bench memory-http --url "$stream_service" --pid "${pids[-1]}" --texts "$memory_stream" --json 2>&1 | summary memory-stream || true
+if [ ! -s "$out/memory-stream.json" ]; then
+  /usr/bin/python3 -c 'import json,sys; print(json.dumps({"died": True, "rows": [l.split() for l in open(sys.argv[1]) if l.strip()[:1].isdigit()], "last": (open(sys.argv[2]).read().strip().splitlines() or [""])[-1]}))' \
+    "$out/memory-stream.log" "$out/memory-stream-service.log" > "$out/memory-stream.json"
+fi
 stop_last
 
 service=http://127.0.0.1:8090
@@ -273,6 +278,11 @@ rows = [
      f'first 1 s light-load window ({recovery["light_rate"]} req/s) with p99 <= {recovery["normal_p99_ms"]:.0f} ms (2x the light load before, or +20 ms) (target < 5 s)'),
     ("memory per cached prediction (bytes of GC heap)", f'{memory["heapBytesPerPrediction"]:,.0f}',
      f'a PredictionGrain activation with its scores, {memory["keys"]:,} keys'),
+] + ([
+    ("memory stream: the service died", f'{stream["rows"][-1][0] if stream["rows"] else "0"} texts',
+     f'last words "{stream["last"]}"; RSS MB at each sample before: {", ".join(r[1] for r in stream["rows"])} '
+     f'(artifacts/bench/memory-stream-service.log)'),
+] if stream.get("died") else [
     ("memory stream: RSS after 1st million (MB)", f'{stream["levelAfterFirstMillion"]:,.0f}',
      f'the embedded service after {stream["levelTexts"]:,} of {stream["texts"]:,} unique texts over HTTP (1.5 GiB heap limit); '
      f'RSS MB: {", ".join(f"{r:,.0f}" for r in stream["rssMegabytes"])}'),
@@ -281,6 +291,8 @@ rows = [
      f'({", ".join(f"{status}: {count}" for status, count in stream["errorsByStatus"].items()) or "none"})'),
     ("memory stream: texts/s", f'{stream["textsPerSecond"]:,.0f}',
      f'{stream["textsPerRequest"]} a request, {stream["concurrency"]} in flight; the client used {stream["clientCpuSeconds"]} s of CPU in {stream["seconds"]} s'),
+])
+rows += [
     ("Redis per stored prediction (bytes of used_memory)", f'{memory["redisBytesPerPrediction"]:,.0f}',
      f'{memory["redisKeys"]:,} predictions with their TTL; MEMORY USAGE median {memory["redisMemoryUsageMedian"]} bytes (target <= 200)'),
     ("bare Kestrel, fixed answer (req/s)", f'{bare["rps"]:,.0f}',
