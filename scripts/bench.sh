@@ -4,7 +4,7 @@
 # prediction, the embedded service's RSS while unique texts stream through its HTTP API, the service (embedded, float
 # and INT8 model) and the cluster (API + 2 Orleans silos + Redis, scripts/cluster.sh) under the load runner, and bare
 # Kestrel.
-#   scripts/bench.sh                    default durations (about 21 minutes)
+#   scripts/bench.sh                    default durations (about 33 minutes, 11 of them the 10 M memory stream)
 #   BENCH_SECONDS=10 scripts/bench.sh   shorter service phases (also BENCH_HOT_SECONDS, BENCH_HOT_ROUNDS,
 #                                       BENCH_HOT_WARMUP, BENCH_MEMORY_KEYS; BENCH_MEMORY_STREAM: texts of the
 #                                       memory stream, 10 M by default)
