@@ -40,6 +40,7 @@ public static class PredictionSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<InferenceMetrics>();
         services.AddSingleton<PredictionMetrics>();
+        services.AddSingleton<MemoryPressure>();
         services.AddSingleton<InferenceEngine>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, InferenceEngineLifecycle>();
         services.AddSingleton<StorageHealth>();

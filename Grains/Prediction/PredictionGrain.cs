@@ -21,6 +21,7 @@ internal sealed partial class PredictionGrain(
     SentimentModel model,
     PredictionMetrics metrics,
     StorageHealth storageHealth,
+    MemoryPressure memoryPressure,
     ILogger<PredictionGrain> logger) : Grain, IPredictionGrain
 {
     private const string StateName = "scores";
@@ -59,18 +60,32 @@ internal sealed partial class PredictionGrain(
         if (!_storageRead && await TryReadStorageAsync())
         {
             metrics.Record(PredictionSource.Storage);
+            LeaveIfMemoryIsShort();
             return new PredictionResult(PredictionStatus.Ok, Scores, PredictionSource.Storage);
         }
 
         var inferred = await GrainFactory.GetGrain<IInferenceGrain>(0).InferAsync(text, ticket, cancellationToken);
         if (inferred.Status != PredictionStatus.Ok)
         {
-            return inferred; // overload is not cached: the next ask tries again
+            // Overload is not cached: the next ask tries again, and an activation without scores holds nothing worth
+            // its memory until then.
+            DeactivateOnIdle();
+            return inferred;
         }
         metrics.Record(PredictionSource.Inference);
         Scores = inferred.Scores;
         await TryWriteStorageAsync();
+        LeaveIfMemoryIsShort();
         return inferred;
+    }
+
+    /// <summary>Above the shedding level the answer is not kept in memory (the API's near cache and storage still have it).</summary>
+    private void LeaveIfMemoryIsShort()
+    {
+        if (memoryPressure.IsHigh)
+        {
+            DeactivateOnIdle();
+        }
     }
 
     /// <summary>True when storage held the scores. Any failure counts as a miss (once per activation).</summary>
