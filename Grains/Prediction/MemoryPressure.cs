@@ -1,18 +1,20 @@
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Statistics;
 
 namespace Grains.Prediction;
 
 /// <summary>
 /// Whether the silo's memory is above the level where Orleans sheds activations
-/// (<see cref="GrainCollectionOptions.MemoryUsageLimitPercentage"/>, measured as Orleans measures it: the GC's committed
-/// bytes less its fragmentation, over the memory available to the process). Orleans sheds at most once per gen2
+/// (<see cref="GrainCollectionOptions.MemoryUsageLimitPercentage"/>), read from the same statistics Orleans sheds by
+/// (<see cref="IEnvironmentStatisticsProvider"/>: the GC's committed bytes less its fragmentation, smoothed, over the
+/// memory available to the process). Orleans sheds at most once per gen2
 /// collection, so a flood of new keys (thousands a second) can fill the heap between two rounds and kill the process;
 /// above that level a PredictionGrain therefore does not stay in memory once it has answered, and new keys cost memory
 /// only while they are in flight. Read from the GC at most every <see cref="RefreshInterval"/>: a key is asked far more
 /// often than memory changes.
 /// </summary>
-internal sealed class MemoryPressure(IOptions<GrainCollectionOptions> options, TimeProvider time)
+internal sealed class MemoryPressure(IOptions<GrainCollectionOptions> options, IEnvironmentStatisticsProvider statistics, TimeProvider time)
 {
     internal static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(250);
 
@@ -34,15 +36,9 @@ internal sealed class MemoryPressure(IOptions<GrainCollectionOptions> options, T
             }
             if (Interlocked.CompareExchange(ref _readAt, now, readAt) == readAt)
             {
-                _high = Usage() > _limit;
+                _high = statistics.GetEnvironmentStatistics().NormalizedMemoryUsage > _limit;
             }
             return _high;
         }
-    }
-
-    private static double Usage()
-    {
-        var info = GC.GetGCMemoryInfo();
-        return info.TotalAvailableMemoryBytes <= 0 ? 0 : (info.TotalCommittedBytes - info.FragmentedBytes) / (double)info.TotalAvailableMemoryBytes;
     }
 }
