@@ -105,15 +105,22 @@ public static class PredictionSiloBuilderExtensions
         options.MemoryUsageTargetPercentage = 50;
     }
 
+    /// <summary>
+    /// The predictions' grain storage: nothing (<see cref="StorageProvider.None"/>), or Redis: <c>Storage:Redis</c> when
+    /// it names one (a cache of its own, bounded by its <c>maxmemory</c>), else the top-level <c>Redis</c> it then
+    /// shares with the member table (bounded by <c>Storage:TimeToLive</c> and <c>volatile-lru</c>).
+    /// </summary>
     private static void AddStorage(ISiloBuilder silo, IConfiguration configuration)
     {
-        var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        silo.Services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        silo.Services.AddOptions<StorageOptions>().Configure(options => StorageOptions.Bind(configuration, options)).ValidateOnStart();
+        var storage = StorageOptions.From(configuration);
         if (storage.Provider == StorageProvider.None)
         {
             silo.Services.AddKeyedSingleton<IGrainStorage, NoGrainStorage>(PredictionStorage.Name);
             return;
         }
-        var redis = ClusterSettings.RedisIn(configuration);
+        var redis = storage.RedisOr(ClusterSettings.RedisIn(configuration));
         silo.AddRedisGrainStorage(PredictionStorage.Name, (OptionsBuilder<Orleans.Persistence.RedisStorageOptions> options) => options.Configure<Serializer, IOptions<ClusterOptions>>((o, serializer, cluster) =>
         {
             o.ConfigurationOptions = redis.ToConfigurationOptions();

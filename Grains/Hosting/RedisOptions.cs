@@ -3,9 +3,9 @@ using StackExchange.Redis;
 namespace Grains.Hosting;
 
 /// <summary>
-/// The Redis that holds the member table and grain storage (section <c>Redis</c>), turned into StackExchange.Redis
-/// settings that fail fast: with Redis away a command fails at once instead of queueing, so storage falls back
-/// to inference without holding a grain's turn.
+/// A Redis (section <c>Redis</c>: the member table, and grain storage unless <c>Storage:Redis</c> names a Redis of its
+/// own), turned into StackExchange.Redis settings that fail fast: with Redis away a command fails at once instead of
+/// queueing, so storage falls back to inference without holding a grain's turn.
 /// </summary>
 public sealed class RedisOptions
 {
@@ -23,6 +23,32 @@ public sealed class RedisOptions
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>What is wrong with these settings, each problem naming its key under <paramref name="section"/>; empty when usable.</summary>
+    public IReadOnlyList<string> Problems(string section)
+    {
+        var problems = new List<string>();
+        try
+        {
+            if (ConfigurationOptions.Parse(Endpoint).EndPoints.Count != 1)
+            {
+                problems.Add($"{section}:Endpoint must name one Redis as host:port, not '{Endpoint}'.");
+            }
+        }
+        catch (ArgumentException e)
+        {
+            problems.Add($"{section}:Endpoint '{Endpoint}' is not host:port: {e.Message}");
+        }
+        if (Database < 0)
+        {
+            problems.Add($"{section}:Database must be 0 or more, not {Database}.");
+        }
+        if (ConnectTimeout <= TimeSpan.Zero || CommandTimeout <= TimeSpan.Zero)
+        {
+            problems.Add($"{section}:ConnectTimeout and {section}:CommandTimeout must be positive.");
+        }
+        return problems;
+    }
 
     public ConfigurationOptions ToConfigurationOptions()
     {
