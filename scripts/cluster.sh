@@ -3,10 +3,14 @@
 # all in the foreground, each process's log lines prefixed by its name.
 #   scripts/cluster.sh cluster [API args...]   Redis + silo-1 + silo-2 + the API on 127.0.0.1:8000 until Ctrl+C
 #   scripts/cluster.sh silo ID [silo args...]  one more silo (ID like silo-3) joining the running cluster
-# Ports: Redis 6380 (CLUSTER_REDIS_PORT); silo-N: silo-to-silo 11110+N, gateway 30000+N, health and metrics on
-# http://127.0.0.1:(8100+N), each plus CLUSTER_PORT_OFFSET (default 0; a second cluster on the same machine). Redis is durable (AOF in .deps/cluster/redis, or CLUSTER_STATE_DIR/redis): Orleans'
-# Redis member table does not come back when Redis loses its data.
-# Ctrl+C or SIGTERM stops the API, then the silos (gracefully: they leave the cluster), then Redis: a silo whose
+# Ports: the member table's Redis 6380 (CLUSTER_REDIS_PORT), the predictions' Redis the next port, by default
+# 6381 (CLUSTER_STORAGE_REDIS_PORT);
+# silo-N: silo-to-silo 11110+N, gateway 30000+N, health and metrics on http://127.0.0.1:(8100+N), each plus
+# CLUSTER_PORT_OFFSET (default 0; a second cluster on the same machine). The member table's Redis is durable (AOF in
+# .deps/cluster/redis, or CLUSTER_STATE_DIR/redis): Orleans' Redis member table does not come back when Redis loses
+# its data. The predictions' Redis is a cache: no persistence, bounded by maxmemory (CLUSTER_STORAGE_REDIS_MAXMEMORY,
+# 256mb) with allkeys-lru, so predictions need no TTL (Storage__TimeToLive=0).
+# Ctrl+C or SIGTERM stops the API, then the silos (gracefully: they leave the cluster), then both Redis: a silo whose
 # Redis is gone hangs in shutdown.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,6 +24,8 @@ dotnet build "$root/Silo/Silo.csproj" -c Release --nologo --verbosity quiet -clp
 
 state="${CLUSTER_STATE_DIR:-$root/.deps/cluster}"
 redis_port="${CLUSTER_REDIS_PORT:-6380}"
+storage_redis_port="${CLUSTER_STORAGE_REDIS_PORT:-$((redis_port + 1))}"
+storage_redis_maxmemory="${CLUSTER_STORAGE_REDIS_MAXMEMORY:-256mb}"
 export Redis__Endpoint="${Redis__Endpoint:-127.0.0.1:$redis_port}"
 export Model__Path="${Model__Path:-$root/models/default}"
 offset="${CLUSTER_PORT_OFFSET:-0}"
@@ -31,6 +37,7 @@ log() { printf '[cluster] %s\n' "$*" >&2; }
 api_pid=""
 silo_pids=()
 redis_pid=""
+storage_redis_pid=""
 
 # spawn NAME DIR COMMAND...: a process in the background, in its own session so that the terminal's Ctrl+C reaches
 # only this script (which stops everything in order), its output prefixed with its name. The prefixing sed ignores
@@ -51,6 +58,8 @@ start_silo() {
   Orleans__Endpoints__GatewayPort=$((30000 + offset + n)) \
   Orleans__Endpoints__AdvertisedIPAddress=127.0.0.1 \
   Kestrel__Endpoints__Http__Url="http://127.0.0.1:$((8100 + offset + n))" \
+  Storage__Redis__Endpoint="${Storage__Redis__Endpoint:-127.0.0.1:$storage_redis_port}" \
+  Storage__TimeToLive="${Storage__TimeToLive:-0}" \
     spawn "$id" "$root/Silo/bin/Release/net10.0" dotnet Silo.dll "$@"
   silo_pids+=($!)
 }
@@ -74,6 +83,11 @@ stop_all() {
   log "stopping"
   [[ -n "$api_pid" ]] && stop "$api_pid"
   ((${#silo_pids[@]})) && stop "${silo_pids[@]}"
+  if [[ -n "$storage_redis_pid" ]]; then
+    # nosave: a cache with nothing to keep.
+    redis-cli -p "$storage_redis_port" shutdown nosave >/dev/null 2>&1 || true
+    stop "$storage_redis_pid"
+  fi
   if [[ -n "$redis_pid" ]]; then
     # SHUTDOWN flushes and fsyncs the append-only file.
     redis-cli -p "$redis_port" shutdown >/dev/null 2>&1 || true
@@ -82,7 +96,7 @@ stop_all() {
   log "stopped"
 }
 
-redis_up() { redis-cli -p "$redis_port" ping >/dev/null 2>&1; }
+redis_up() { redis-cli -p "${1:-$redis_port}" ping >/dev/null 2>&1; }
 
 case "$mode" in
   cluster)
@@ -97,6 +111,17 @@ case "$mode" in
       for _ in $(seq 50); do redis_up && break; sleep 0.1; done
       redis_up || { log "redis-server did not start on port $redis_port"; exit 1; }
     fi
+    if redis_up "$storage_redis_port"; then
+      log "using the predictions' Redis already on port $storage_redis_port"
+    else
+      # No AOF, no snapshots: predictions are recomputed if lost. allkeys-lru keeps the most used under maxmemory.
+      mkdir -p "$state"
+      spawn storage-redis "$state" redis-server --port "$storage_redis_port" --bind 127.0.0.1 \
+        --appendonly no --save '' --maxmemory "$storage_redis_maxmemory" --maxmemory-policy allkeys-lru --loglevel warning
+      storage_redis_pid=$!
+      for _ in $(seq 50); do redis_up "$storage_redis_port" && break; sleep 0.1; done
+      redis_up "$storage_redis_port" || { log "redis-server did not start on port $storage_redis_port"; exit 1; }
+    fi
 
     start_silo silo-1
     start_silo silo-2
@@ -106,7 +131,7 @@ case "$mode" in
     fi
     Cluster__Mode=Redis spawn api "$root/Api/bin/Release/net10.0" dotnet Api.dll "${api_args[@]}"
     api_pid=$!
-    log "Redis on $Redis__Endpoint (data in $state/redis); silo-1, silo-2; API starting (Ctrl+C stops everything)"
+    log "Redis on $Redis__Endpoint (member table, data in $state/redis), predictions' Redis on port $storage_redis_port ($storage_redis_maxmemory, allkeys-lru); silo-1, silo-2; API starting (Ctrl+C stops everything)"
     log "add a silo from another terminal: ./run.sh silo silo-3"
     # A silo dying is the cluster's business (its grains move); the API exiting ends the run.
     wait "$api_pid" || true

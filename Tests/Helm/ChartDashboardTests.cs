@@ -25,8 +25,9 @@ public sealed class ChartDashboardTests
             Assert.True(reference is not null, $"{workload} has no {Variable}");
             Assert.Equal((secret.Name, KeyName, null), (reference.Text("name"), reference.Text("key"), reference.Text("optional")));
         }
-        // Redis knows nothing of it.
-        Assert.Null(Manifest.Env(chart.Single("StatefulSet", "-redis").Containers.Single(), Variable));
+        // Neither Redis knows anything of it.
+        Assert.Null(Manifest.Env(chart.Component("StatefulSet", "redis").Containers.Single(), Variable));
+        Assert.Null(Manifest.Env(chart.Component("StatefulSet", "predictions-redis").Containers.Single(), Variable));
     }
 
     [Fact]
@@ -53,10 +54,12 @@ public sealed class ChartDashboardTests
     }
 
     [Fact]
-    public void ExternalRedisWithoutPassword_StillGetsASecret_HoldingTheOperatorKeyOnly()
+    public void ExternalRedisWithoutPassword_StillGetsASecret_HoldingNoRedisPassword()
     {
         var chart = HelmChart.Render("external-redis");
-        Assert.Equal([KeyName], chart.OfKind("Secret").Single().Root.Strings("data").Keys);
+        Assert.DoesNotContain("redis-password", chart.OfKind("Secret").Single().Root.Strings("data").Keys);
+        Assert.Equal([KeyName], HelmChart.RenderWith("--set", "redis.enabled=false", "--set", "redis.external.endpoint=redis.example.com:6379",
+            "--set", "storage.redis.enabled=false").OfKind("Secret").Single().Root.Strings("data").Keys);
         Assert.All(DotnetWorkloads(chart), reader =>
         {
             Assert.Null(Manifest.Env(reader.Container, "Redis__Password"));

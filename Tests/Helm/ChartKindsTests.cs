@@ -12,30 +12,32 @@ public sealed class ChartKindsTests
             ["ConfigMap"] = 3, // silo settings, API settings, Grafana dashboard
             ["Deployment"] = 1, // API
             ["HorizontalPodAutoscaler"] = 2,
-            ["NetworkPolicy"] = 3, // silo, API, Redis
+            ["NetworkPolicy"] = 4, // silo, API, Redis, predictions' Redis
             ["PodDisruptionBudget"] = 2,
             ["Role"] = 1, // silos: get, list, watch pods (Orleans' Kubernetes hosting)
             ["RoleBinding"] = 1,
             ["Secret"] = 1,
-            ["Service"] = 3, // API, silo headless, Redis
+            ["Service"] = 4, // API, silo headless, Redis, predictions' Redis
             ["ServiceAccount"] = 1, // silos
-            ["StatefulSet"] = 2, // silo, Redis
+            ["StatefulSet"] = 3, // silo, Redis, predictions' Redis
         }, chart.KindCounts());
         Assert.Equal("None", chart.Single("Service", "-silo").Root.Text("spec", "clusterIP"));
         Assert.Equal("true", chart.Single("Service", "-silo").Root.Text("spec", "publishNotReadyAddresses"));
         Assert.Equal(chart.Single("Service", "-silo").Name, chart.Single("StatefulSet", "-silo").Root.Text("spec", "serviceName"));
-        Assert.NotNull(chart.Single("StatefulSet", "-redis").Root.At("spec", "volumeClaimTemplates"));
+        Assert.NotNull(chart.Component("StatefulSet", "redis").Root.At("spec", "volumeClaimTemplates"));
+        Assert.Null(chart.Component("StatefulSet", "predictions-redis").Root.At("spec", "volumeClaimTemplates"));
     }
 
     [Fact]
-    public void Production_RendersIngressWithTlsAndServiceMonitor_UsesTheExistingSecret_AndNoRedis()
+    public void Production_RendersIngressWithTlsAndServiceMonitor_UsesTheExistingSecret_AndOnlyThePredictionsRedis()
     {
         var chart = HelmChart.Render("production");
         var counts = chart.KindCounts();
         Assert.Equal(1, counts.GetValueOrDefault("Ingress"));
         Assert.Equal(1, counts.GetValueOrDefault("ServiceMonitor"));
         Assert.Equal(0, counts.GetValueOrDefault("Secret"));
-        Assert.DoesNotContain(chart.Manifests, m => m.Name.EndsWith("-redis", StringComparison.Ordinal));
+        Assert.DoesNotContain(chart.Manifests, m => m.Labels.GetValueOrDefault("app.kubernetes.io/component") == "redis");
+        Assert.Equal("2gb", RedisCommandLine.Option(chart.Component("StatefulSet", "predictions-redis"), "--maxmemory"));
 
         var ingress = chart.OfKind("Ingress").Single();
         var tls = ingress.Root.Items("spec", "tls").Single();
@@ -54,7 +56,6 @@ public sealed class ChartKindsTests
     public void ExternalRedis_RendersNoRedisStatefulSetServiceOrPolicy_AndPointsEveryProcessThere()
     {
         var chart = HelmChart.Render("external-redis");
-        Assert.DoesNotContain(chart.OfKind("StatefulSet"), m => m.Name.EndsWith("-redis", StringComparison.Ordinal));
         Assert.DoesNotContain(chart.Manifests, m => m.Labels.GetValueOrDefault("app.kubernetes.io/component") == "redis");
         foreach (var config in new[] { chart.Single("ConfigMap", "-silo"), chart.Single("ConfigMap", "-api") })
         {

@@ -105,7 +105,10 @@ public sealed class ChartWiringTests
         }
         Assert.Equal("Redis", api["Cluster__Mode"]);
         Assert.Equal("Redis", silo["Storage__Provider"]);
-        Assert.True(TimeSpan.Parse(silo["Storage__TimeToLive"]) > TimeSpan.Zero);
+        // A Redis of the predictions' own bounds them by maxmemory (no TTL); sharing the member table's, a TTL does.
+        Assert.Equal(silo.ContainsKey("Storage__Redis__Endpoint"), TimeSpan.Parse(silo["Storage__TimeToLive"]) == TimeSpan.Zero);
+        Assert.Equal(valueSet != "shared-redis", silo.ContainsKey("Storage__Redis__Endpoint"));
+        Assert.DoesNotContain(api.Keys, k => k.StartsWith("Storage__", StringComparison.Ordinal)); // the API stores nothing
         Assert.DoesNotContain(api.Keys, k => k.StartsWith("Orleans__Endpoints__", StringComparison.Ordinal) || k.StartsWith("Kestrel__", StringComparison.Ordinal));
     }
 
@@ -195,14 +198,14 @@ public sealed class ChartWiringTests
     public void InChartRedis_IsReachableOnlyFromApiAndSiloPods_OnTheEndpointBothUse()
     {
         var chart = HelmChart.Render("default");
-        var redis = chart.Single("StatefulSet", "-redis");
-        var policy = chart.Single("NetworkPolicy", "-redis");
+        var redis = chart.Component("StatefulSet", "redis");
+        var policy = chart.Component("NetworkPolicy", "redis");
         var peers = policy.Root.Items("spec", "ingress").SelectMany(r => r.Items("from")).ToArray();
         Assert.All(peers, p => Assert.Null(p.At("namespaceSelector")));
         var reached = peers.SelectMany(p => chart.WorkloadsSelectedBy(p.Strings("podSelector", "matchLabels"))).Select(w => w.Name).Order().ToArray();
         Assert.Equal(new[] { chart.Single("Deployment", "-api").Name, chart.Single("StatefulSet", "-silo").Name }.Order(), reached);
 
-        var service = chart.Single("Service", "-redis");
+        var service = chart.Component("Service", "redis");
         foreach (var config in new[] { chart.Single("ConfigMap", "-silo"), chart.Single("ConfigMap", "-api") })
         {
             Assert.Equal($"{service.Name}:{service.Root.Items("spec", "ports").Single().Text("port")}", config.Root.Strings("data")["Redis__Endpoint"]);
@@ -216,8 +219,10 @@ public sealed class ChartWiringTests
         var chart = HelmChart.Render("default");
         var secret = chart.OfKind("Secret").Single();
         var data = secret.Root.Strings("data");
-        Assert.Equal(["dashboard-operator-key", "redis-password"], data.Keys.Order());
+        Assert.Equal(["dashboard-operator-key", "predictions-redis-password", "redis-password"], data.Keys.Order());
         Assert.True(Convert.FromBase64String(data["redis-password"]).Length >= 32);
+        Assert.True(Convert.FromBase64String(data["predictions-redis-password"]).Length >= 32);
+        Assert.NotEqual(data["redis-password"], data["predictions-redis-password"]);
 
         var dotnetContainers = chart.Workloads.Where(w => w.Kind != "StatefulSet" || !w.Name.EndsWith("-redis", StringComparison.Ordinal))
             .SelectMany(w => w.Containers).ToArray();
@@ -227,8 +232,15 @@ public sealed class ChartWiringTests
             var reference = Manifest.Env(container, "Redis__Password").At("valueFrom", "secretKeyRef");
             Assert.Equal((secret.Name, "redis-password"), (reference.Text("name"), reference.Text("key")));
         }
-        var redisPassword = Manifest.Env(chart.Single("StatefulSet", "-redis").Containers.Single(), "REDIS_PASSWORD").At("valueFrom", "secretKeyRef");
+        var redisPassword = Manifest.Env(chart.Component("StatefulSet", "redis").Containers.Single(), "REDIS_PASSWORD").At("valueFrom", "secretKeyRef");
         Assert.Equal((secret.Name, "redis-password"), (redisPassword.Text("name"), redisPassword.Text("key")));
+
+        // The predictions' Redis has its own, which only silos read.
+        var predictionsPassword = Manifest.Env(chart.Component("StatefulSet", "predictions-redis").Containers.Single(), "REDIS_PASSWORD").At("valueFrom", "secretKeyRef");
+        Assert.Equal((secret.Name, "predictions-redis-password"), (predictionsPassword.Text("name"), predictionsPassword.Text("key")));
+        var siloPassword = Manifest.Env(chart.Component("StatefulSet", "silo").Containers.Single(), "Storage__Redis__Password").At("valueFrom", "secretKeyRef");
+        Assert.Equal((secret.Name, "predictions-redis-password"), (siloPassword.Text("name"), siloPassword.Text("key")));
+        Assert.Null(Manifest.Env(chart.Component("Deployment", "api").Containers.Single(), "Storage__Redis__Password"));
     }
 
     [Theory]
@@ -237,7 +249,9 @@ public sealed class ChartWiringTests
     {
         var (exitCode, output) = HelmChart.Run(["template", "prod", HelmChart.ChartDirectory, .. HelmChart.ValueSets[valueSet]]);
         Assert.Equal(0, exitCode);
-        foreach (var gone in (string[])["cluster-key", "Cluster__Key", "Kestrel__Endpoints__Internal", "Silo__AdvertisedUrl", "Silo__Id", "  Membership__", "appendonly no"])
+        // ("appendonly no" is no longer a relic: the predictions' Redis runs without persistence on purpose; the member
+        // table's durability is ChartWorkloadTests' business.)
+        foreach (var gone in (string[])["cluster-key", "Cluster__Key", "Kestrel__Endpoints__Internal", "Silo__AdvertisedUrl", "Silo__Id", "  Membership__"])
         {
             Assert.DoesNotContain(gone, output);
         }
@@ -255,7 +269,7 @@ public sealed class ChartWiringTests
             var data = config.Root.Strings("data");
             Assert.Equal(("redis.example.com:6380", "prediction", "3"), (data["Redis__Endpoint"], data["Redis__User"], data["Redis__Database"]));
         }
-        Assert.All(chart.Workloads.SelectMany(w => w.Containers),
+        Assert.All(DotnetContainers(chart),
             c => Assert.Equal(secret.Name, Manifest.Env(c, "Redis__Password").Text("valueFrom", "secretKeyRef", "name")));
     }
 
@@ -264,11 +278,72 @@ public sealed class ChartWiringTests
     {
         var chart = HelmChart.Render("production");
         Assert.Empty(chart.OfKind("Secret"));
-        foreach (var container in chart.Workloads.SelectMany(w => w.Containers))
+        foreach (var container in DotnetContainers(chart))
         {
             Assert.Equal("prediction-secrets", Manifest.Env(container, "Redis__Password").Text("valueFrom", "secretKeyRef", "name"));
         }
+        var predictionsPassword = Manifest.Env(chart.Component("StatefulSet", "predictions-redis").Containers.Single(), "REDIS_PASSWORD").At("valueFrom", "secretKeyRef");
+        Assert.Equal(("prediction-secrets", "predictions-redis-password"), (predictionsPassword.Text("name"), predictionsPassword.Text("key")));
+        var siloPassword = Manifest.Env(chart.Component("StatefulSet", "silo").Containers.Single(), "Storage__Redis__Password").At("valueFrom", "secretKeyRef");
+        Assert.Equal(("prediction-secrets", "predictions-redis-password"), (siloPassword.Text("name"), siloPassword.Text("key")));
     }
+
+    [Fact]
+    public void PredictionsRedis_InChart_IsReachableOnlyFromSilos_OnTheEndpointTheyUse_WithoutTtl()
+    {
+        var chart = HelmChart.Render("default");
+        var redis = chart.Component("StatefulSet", "predictions-redis");
+        var policy = chart.Component("NetworkPolicy", "predictions-redis");
+        var peers = policy.Root.Items("spec", "ingress").SelectMany(r => r.Items("from")).ToArray();
+        Assert.All(peers, p => Assert.Null(p.At("namespaceSelector")));
+        var reached = peers.SelectMany(p => chart.WorkloadsSelectedBy(p.Strings("podSelector", "matchLabels"))).Select(w => w.Name).ToArray();
+        Assert.Equal([chart.Component("StatefulSet", "silo").Name], reached);
+
+        var service = chart.Component("Service", "predictions-redis");
+        Assert.Single(chart.WorkloadsSelectedBy(service.Root.Strings("spec", "selector")), redis);
+        var silo = chart.Component("ConfigMap", "silo").Root.Strings("data");
+        Assert.Equal($"{service.Name}:{service.Root.Items("spec", "ports").Single().Text("port")}", silo["Storage__Redis__Endpoint"]);
+        Assert.Equal(("0", "0"), (silo["Storage__Redis__Database"], silo["Storage__TimeToLive"]));
+        Assert.NotEqual(silo["Redis__Endpoint"], silo["Storage__Redis__Endpoint"]);
+        Assert.Equal(6379, redis.ContainerPorts.Single());
+    }
+
+    [Fact]
+    public void PredictionsRedisOff_PredictionsShareTheMemberTablesRedis_WithTheirTimeToLive()
+    {
+        var chart = HelmChart.Render("shared-redis");
+        Assert.DoesNotContain(chart.Manifests, m => m.Labels.GetValueOrDefault("app.kubernetes.io/component") == "predictions-redis");
+        var silo = chart.Component("ConfigMap", "silo").Root.Strings("data");
+        Assert.DoesNotContain(silo.Keys, k => k.StartsWith("Storage__Redis__", StringComparison.Ordinal));
+        Assert.Equal(TimeSpan.FromDays(1), TimeSpan.Parse(silo["Storage__TimeToLive"]));
+        Assert.Null(Manifest.Env(chart.Component("StatefulSet", "silo").Containers.Single(), "Storage__Redis__Password"));
+        Assert.DoesNotContain("predictions-redis-password", chart.OfKind("Secret").Single().Root.Strings("data").Keys);
+        // The member table's Redis still evicts only keys with a TTL: the predictions, never the member table.
+        Assert.Equal("volatile-lru", RedisCommandLine.Option(chart.Component("StatefulSet", "redis"), "--maxmemory-policy"));
+    }
+
+    [Fact]
+    public void ExternalPredictionsRedis_TakesItsEndpointUserAndPassword_AndNoTtl()
+    {
+        var chart = HelmChart.RenderWith("--set", "storage.redis.enabled=false", "--set", "storage.redis.external.endpoint=cache.example.com:6390",
+            "--set", "storage.redis.external.user=predictions", "--set", "storage.redis.external.password=c4che", "--set", "storage.redis.external.database=2");
+        Assert.DoesNotContain(chart.Manifests, m => m.Labels.GetValueOrDefault("app.kubernetes.io/component") == "predictions-redis");
+        var secret = chart.OfKind("Secret").Single();
+        Assert.Equal("c4che", Encoding.ASCII.GetString(Convert.FromBase64String(secret.Root.Strings("data")["predictions-redis-password"])));
+        var silo = chart.Component("ConfigMap", "silo").Root.Strings("data");
+        Assert.Equal(("cache.example.com:6390", "predictions", "2", "0"),
+            (silo["Storage__Redis__Endpoint"], silo["Storage__Redis__User"], silo["Storage__Redis__Database"], silo["Storage__TimeToLive"]));
+        var password = Manifest.Env(chart.Component("StatefulSet", "silo").Containers.Single(), "Storage__Redis__Password").At("valueFrom", "secretKeyRef");
+        Assert.Equal((secret.Name, "predictions-redis-password"), (password.Text("name"), password.Text("key")));
+
+        // Without a password, none is sent (an empty one would be sent as AUTH "").
+        var open = HelmChart.RenderWith("--set", "storage.redis.enabled=false", "--set", "storage.redis.external.endpoint=cache.example.com:6390");
+        Assert.Null(Manifest.Env(open.Component("StatefulSet", "silo").Containers.Single(), "Storage__Redis__Password"));
+    }
+
+    /// <summary>The API's and silos' containers (not Redis's).</summary>
+    private static IEnumerable<YamlNode> DotnetContainers(RenderedChart chart) =>
+        chart.Workloads.Where(w => !w.Name.EndsWith("-redis", StringComparison.Ordinal)).SelectMany(w => w.Containers);
 
     [Fact]
     public void ConfigChange_RollsThePods()

@@ -107,7 +107,7 @@ public sealed class ChartWorkloadTests
     [Fact]
     public void InChartRedis_IsDurable_AppendOnlyOnItsVolume_EvictingOnlyKeysWithATtl()
     {
-        var redis = HelmChart.Render("default").Single("StatefulSet", "-redis");
+        var redis = HelmChart.Render("default").Component("StatefulSet", "redis");
         var container = redis.Containers.Single();
         string command = string.Join(' ', container.Items("args").Select(a => ((YamlScalarNode)a).Value));
         Assert.Contains("--appendonly yes", command);
@@ -116,6 +116,19 @@ public sealed class ChartWorkloadTests
         var claim = redis.Root.Items("spec", "volumeClaimTemplates").Single();
         Assert.Contains(container.Items("volumeMounts"), m => m.Text("mountPath") == "/data" && m.Text("name") == claim.Text("metadata", "name"));
         Assert.False(string.IsNullOrEmpty(claim.Text("spec", "resources", "requests", "storage")));
+    }
+
+    [Fact]
+    public void PredictionsRedis_IsACache_NoVolumeNoPersistence_EvictingAnyKeyUnderItsCap()
+    {
+        var redis = HelmChart.Render("default").Component("StatefulSet", "predictions-redis");
+        var options = RedisCommandLine.Options(redis).ToDictionary(o => o.Option, o => o.Value);
+        Assert.Equal(("no", "", "allkeys-lru", "768mb"), (options["--appendonly"], options["--save"], options["--maxmemory-policy"], options["--maxmemory"]));
+        Assert.Null(redis.Root.At("spec", "volumeClaimTemplates"));
+        Assert.Equal(1, redis.Root.Int("spec", "replicas"));
+        // maxmemory counts the data only: the container's limit leaves room for buffers above it.
+        var limit = redis.Containers.Single().Text("resources", "limits", "memory");
+        Assert.Equal("1Gi", limit);
     }
 
     [Theory]

@@ -23,6 +23,7 @@ public static class HelmChart
         ["default"] = [],
         ["production"] = ["-f", Path.Combine(ChartDirectory, "values-production.yaml")],
         ["external-redis"] = ["--set", "redis.enabled=false", "--set", "redis.external.endpoint=redis.example.com:6379"],
+        ["shared-redis"] = ["--set", "storage.redis.enabled=false"],
         ["model-url"] = ["--set", "model.source=url", "--set", "model.url=https://models.example.com/sst2/"],
         ["model-pvc"] = ["--set", "model.source=pvc", "--set", "model.pvc.claimName=models", "--set", "model.pvc.subPath=sst2"],
         ["no-autoscaling"] = ["--set", "api.autoscaling.enabled=false", "--set", "silo.autoscaling.enabled=false"],

@@ -21,6 +21,13 @@ public sealed class RenderedChart
     /// <summary>The one manifest of <paramref name="kind"/> whose name ends with <paramref name="suffix"/>.</summary>
     public Manifest Single(string kind, string suffix) => OfKind(kind).Single(m => m.Name.EndsWith(suffix, StringComparison.Ordinal));
 
+    /// <summary>
+    /// The one manifest of <paramref name="kind"/> of a component (label <c>app.kubernetes.io/component</c>): "redis" (the
+    /// member table's), "predictions-redis", "silo", "api". Names cannot tell the two Redis apart by suffix.
+    /// </summary>
+    public Manifest Component(string kind, string component) =>
+        OfKind(kind).Single(m => m.Labels.GetValueOrDefault("app.kubernetes.io/component") == component);
+
     /// <summary>Deployments and StatefulSets.</summary>
     public IEnumerable<Manifest> Workloads => Manifests.Where(m => m.IsWorkload);
 

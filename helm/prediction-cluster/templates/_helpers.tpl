@@ -65,6 +65,24 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- end }}
 
+{{- define "pc.predictionsRedisHost" -}}
+{{- printf "%s-predictions-redis" (include "pc.fullname" .) }}
+{{- end }}
+
+{{/* host:port of the predictions' own Redis (the in-chart one or storage.redis.external.endpoint); empty: they share the member table's. */}}
+{{- define "pc.predictionsRedisEndpoint" -}}
+{{- if .Values.storage.redis.enabled }}
+{{- printf "%s:6379" (include "pc.predictionsRedisHost" .) }}
+{{- else }}
+{{- .Values.storage.redis.external.endpoint }}
+{{- end }}
+{{- end }}
+
+{{/* Whether silos authenticate to the predictions' own Redis: in-chart always; external when a password is given or may be in an existing Secret. */}}
+{{- define "pc.predictionsRedisAuth" -}}
+{{- if or .Values.storage.redis.enabled (and .Values.storage.redis.external.endpoint (or .Values.storage.redis.external.password .Values.secret.existingSecret)) }}true{{ end }}
+{{- end }}
+
 {{/* Whether processes authenticate to Redis: in-chart Redis always; external when a password is given or may be in an existing Secret. */}}
 {{- define "pc.redisAuth" -}}
 {{- if or .Values.redis.enabled .Values.redis.external.password .Values.secret.existingSecret }}true{{ end }}
@@ -153,6 +171,20 @@ characters, alphanumeric at both ends, "-", "_" and "." inside. Call with (list 
 - name: cluster-tls
   mountPath: {{ .Values.tls.mountPath }}
   readOnly: true
+{{- end }}
+{{- end }}
+
+{{/* The silos' password of the predictions' own Redis, from the Secret (when that Redis has one). */}}
+{{- define "pc.predictionsRedisEnv" -}}
+{{- if include "pc.predictionsRedisAuth" . }}
+- name: Storage__Redis__Password
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "pc.secretName" . }}
+      key: predictions-redis-password
+      {{- if .Values.secret.existingSecret }}
+      optional: true
+      {{- end }}
 {{- end }}
 {{- end }}
 
