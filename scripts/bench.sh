@@ -294,7 +294,8 @@ rows = [
 ])
 rows += [
     ("Redis per stored prediction (bytes of used_memory)", f'{memory["redisBytesPerPrediction"]:,.0f}',
-     f'{memory["redisKeys"]:,} predictions with their TTL; MEMORY USAGE median {memory["redisMemoryUsageMedian"]} bytes (target <= 200)'),
+     f'{memory["redisKeys"]:,} predictions in their own Redis, no TTL, {memory["redisKeyBytes"]}-byte keys (as deployed; target <= 200); '
+     f'MEMORY USAGE median {memory["redisMemoryUsageMedian"]} bytes; shared with the member table, with a TTL: {memory["redisBytesPerPredictionWithTtl"]:,.0f}'),
     ("bare Kestrel, fixed answer (req/s)", f'{bare["rps"]:,.0f}',
      f'in the embedded median round; rounds: {bare_rounds}; p50 {bare["p50_ms"]} ms, p99 {bare["p99_ms"]} ms'),
 ]

@@ -82,15 +82,24 @@ internal static class MemoryCommand
         }
         GC.Collect();
 
-        // 2. Redis bytes per stored prediction, as the cluster stores them (Storage:Provider=Redis).
-        RedisEntryCost? redisCost = null;
+        // 2. Redis bytes per stored prediction, as the cluster stores them (Storage:Provider=Redis): in the predictions'
+        // own Redis without expiry (as deployed), then in a Redis shared with the member table, with a TTL.
+        RedisEntryCost? redisCost = null, redisCostWithTtl = null;
         if (settings.Redis is not null)
         {
-            redisCost = await RedisEntryCost.MeasureAsync(settings.Redis, settings.RedisKeys,
+            redisCost = await MeasureRedisAsync(settings.Redis, withTtl: false);
+            redisCostWithTtl = await MeasureRedisAsync(settings.Redis, withTtl: true);
+        }
+
+        async Task<RedisEntryCost> MeasureRedisAsync(string endpoint, bool withTtl)
+        {
+            var cost = await RedisEntryCost.MeasureAsync(endpoint, settings.RedisKeys, withTtl,
                 configure => StartSiloAsync(settings, cancellation, configure),
-                (silo, count) => silo.PredictAsync("memory-redis", 0, count, cancellation));
-            output.WriteLine($"# Redis: {redisCost.Keys:N0} predictions stored, {redisCost.UsedMemoryPerKey:F0} bytes each of used_memory, " +
-                $"MEMORY USAGE median {redisCost.MedianMemoryUsage} bytes (key {redisCost.KeyBytes} bytes)");
+                (silo, count) => silo.PredictAsync(withTtl ? "memory-redis-ttl" : "memory-redis", 0, count, cancellation));
+            output.WriteLine($"# Redis, {(withTtl ? "shared with the member table, with a TTL" : "its own, no TTL (as deployed)")}: " +
+                $"{cost.Keys:N0} predictions stored, {cost.UsedMemoryPerKey:F0} bytes each of used_memory, " +
+                $"MEMORY USAGE median {cost.MedianMemoryUsage} bytes (key {cost.KeyBytes} bytes)");
+            return cost;
         }
         output.WriteLine($"# load avg at end {MachineLoad.Read()}; {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s in all");
 
@@ -110,6 +119,9 @@ internal static class MemoryCommand
                 redisKeys = redisCost?.Keys,
                 redisBytesPerPrediction = redisCost is null ? (double?)null : SummaryLine.Round(redisCost.UsedMemoryPerKey, 1),
                 redisMemoryUsageMedian = redisCost?.MedianMemoryUsage,
+                redisKeyBytes = redisCost?.KeyBytes,
+                redisBytesPerPredictionWithTtl = redisCostWithTtl is null ? (double?)null : SummaryLine.Round(redisCostWithTtl.UsedMemoryPerKey, 1),
+                redisMemoryUsageMedianWithTtl = redisCostWithTtl?.MedianMemoryUsage,
             });
         }
         return 0;

@@ -4,15 +4,17 @@ namespace Benchmarks;
 
 /// <summary>
 /// What one stored prediction costs Redis: <c>used_memory</c> before and after a silo stored <see cref="Keys"/>
-/// predictions into an emptied Redis (everything a key costs: its entry, its expiry, the allocator's rounding),
-/// and the median of <c>MEMORY USAGE</c> over a sample of the keys (the key and value alone).
+/// predictions into an emptied Redis (everything a key costs: its entry, its expiry if any, the allocator's rounding),
+/// and the median of <c>MEMORY USAGE</c> over a sample of the keys (the key and value alone). Two layouts: as deployed
+/// (<paramref name="WithTtl"/> false: the predictions' own Redis, <c>Storage:Redis</c>, no expiry) and shared with the
+/// member table (true: the top-level <c>Redis</c>, with <c>Storage:TimeToLive</c>'s default day).
 /// </summary>
-internal sealed record RedisEntryCost(int Keys, double UsedMemoryPerKey, long MedianMemoryUsage, int KeyBytes)
+internal sealed record RedisEntryCost(bool WithTtl, int Keys, double UsedMemoryPerKey, long MedianMemoryUsage, int KeyBytes)
 {
     private const int Sample = 200;
 
     public static async Task<RedisEntryCost> MeasureAsync(
-        string endpoint, int keys,
+        string endpoint, int keys, bool withTtl,
         Func<Action<IDictionary<string, string?>>, Task<MemoryCommand.MemorySilo>> startSilo,
         Func<MemoryCommand.MemorySilo, int, Task> predict)
     {
@@ -22,7 +24,16 @@ internal sealed record RedisEntryCost(int Keys, double UsedMemoryPerKey, long Me
         await using (var silo = await startSilo(values =>
         {
             values["Storage:Provider"] = "Redis";
-            values["Redis:Endpoint"] = endpoint;
+            if (withTtl)
+            {
+                values["Redis:Endpoint"] = endpoint;
+                values["Storage:TimeToLive"] = "1.00:00:00";
+            }
+            else
+            {
+                values["Storage:Redis:Endpoint"] = endpoint;
+                values["Storage:TimeToLive"] = "0";
+            }
         }))
         {
             // Warm-up outside the measured window: the silo's connection, the runtime's own grains.
@@ -43,7 +54,7 @@ internal sealed record RedisEntryCost(int Keys, double UsedMemoryPerKey, long Me
                 keyBytes = ((byte[])key!).Length;
             }
             usages.Sort();
-            return new RedisEntryCost(keys, (after - before) / (double)keys, usages.Count == 0 ? 0 : usages[usages.Count / 2], keyBytes);
+            return new RedisEntryCost(withTtl, keys, (after - before) / (double)keys, usages.Count == 0 ? 0 : usages[usages.Count / 2], keyBytes);
         }
     }
 
