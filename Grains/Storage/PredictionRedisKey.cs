@@ -34,7 +34,7 @@ public static class PredictionRedisKey
     /// <summary>The first <see cref="ScopeSize"/> bytes of every key of one model in one deployment.</summary>
     public static byte[] ScopeOf(string serviceId, string modelId)
     {
-        // A few hundred nanoseconds per key, beside a network round trip: not worth a cache.
+        // One SHA-256 of a few dozen bytes per read or write, beside its network round trip: not worth a cache.
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(Encoding.UTF8.GetBytes($"{serviceId}/{modelId}"), digest);
         return digest[..ScopeSize].ToArray();
