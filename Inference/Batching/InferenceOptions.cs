@@ -22,7 +22,7 @@ public sealed class InferenceOptions
     /// and the others hear "overloaded" in microseconds rather than after a backlog.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
-    public TimeSpan MaxQueueTime { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan MaxQueueTime { get; set; } = TimeSpan.FromMilliseconds(800);
 
     /// <summary>
     /// How long a text may be passed over for batches of texts that arrived after it (the batcher prefers texts of
