@@ -98,30 +98,34 @@ stop_all() {
 
 redis_up() { redis-cli -p "${1:-$redis_port}" ping >/dev/null 2>&1; }
 
+# start_redis NAME PORT DIR [redis-server args...]: a redis-server on PORT (data in DIR) unless one answers there
+# already; sets started_pid to its pid, or to "" when an existing one is used (then it is not stopped on exit).
+start_redis() {
+  local name=$1 port=$2 dir=$3
+  shift 3
+  started_pid=""
+  if redis_up "$port"; then
+    log "using the Redis already on port $port ($name)"
+    return
+  fi
+  mkdir -p "$dir"
+  spawn "$name" "$dir" redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --loglevel warning "$@"
+  started_pid=$!
+  for _ in $(seq 50); do redis_up "$port" && break; sleep 0.1; done
+  redis_up "$port" || { log "redis-server did not start on port $port ($name)"; exit 1; }
+}
+
 case "$mode" in
   cluster)
     trap stop_all INT TERM EXIT
-    if redis_up; then
-      log "using the Redis already on port $redis_port"
-    else
-      mkdir -p "$state/redis"
-      spawn redis "$state/redis" redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$state/redis" \
-        --appendonly yes --appendfsync everysec --save '' --loglevel warning
-      redis_pid=$!
-      for _ in $(seq 50); do redis_up && break; sleep 0.1; done
-      redis_up || { log "redis-server did not start on port $redis_port"; exit 1; }
-    fi
-    if redis_up "$storage_redis_port"; then
-      log "using the predictions' Redis already on port $storage_redis_port"
-    else
-      # No AOF, no snapshots: predictions are recomputed if lost. allkeys-lru keeps the most used under maxmemory.
-      mkdir -p "$state"
-      spawn storage-redis "$state" redis-server --port "$storage_redis_port" --bind 127.0.0.1 \
-        --appendonly no --save '' --maxmemory "$storage_redis_maxmemory" --maxmemory-policy allkeys-lru --loglevel warning
-      storage_redis_pid=$!
-      for _ in $(seq 50); do redis_up "$storage_redis_port" && break; sleep 0.1; done
-      redis_up "$storage_redis_port" || { log "redis-server did not start on port $storage_redis_port"; exit 1; }
-    fi
+    # The member table's Redis: durable, its append-only file fsynced every second.
+    start_redis redis "$redis_port" "$state/redis" --appendonly yes --appendfsync everysec --save ''
+    redis_pid=$started_pid
+    # The predictions': no AOF, no snapshots (predictions are recomputed if lost); allkeys-lru keeps the most used
+    # under maxmemory.
+    start_redis storage-redis "$storage_redis_port" "$state" --appendonly no --save '' \
+      --maxmemory "$storage_redis_maxmemory" --maxmemory-policy allkeys-lru
+    storage_redis_pid=$started_pid
 
     start_silo silo-1
     start_silo silo-2

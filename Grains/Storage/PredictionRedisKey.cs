@@ -28,29 +28,39 @@ public static class PredictionRedisKey
     /// <summary>Length of a prediction's key.</summary>
     public const int Size = ScopeSize + PredictionKey.Size;
 
-    public static Func<string, GrainId, RedisKey> For(string serviceId) =>
-        (stateName, grainId) => Create(serviceId, stateName, grainId);
+    public static Func<string, GrainId, RedisKey> For(string serviceId)
+    {
+        // A silo serves one model at a time: its scope is hashed once, not on every read and write.
+        Scope? last = null;
+        return (stateName, grainId) =>
+        {
+            string grainKey = grainId.Key.ToString()!;
+            var modelId = PredictionGrainKey.ModelIdOf(grainKey);
+            if (modelId.IsEmpty || !PredictionKey.TryParse(grainKey.AsSpan(modelId.Length + 1), out var key))
+            {
+                return $"{serviceId}/state/{grainId}/{stateName}";
+            }
+            var scope = last;
+            if (scope is null || !modelId.SequenceEqual(scope.ModelId))
+            {
+                string model = modelId.ToString();
+                last = scope = new Scope(model, ScopeOf(serviceId, model));
+            }
+            var bytes = new byte[Size];
+            scope.Bytes.CopyTo(bytes, 0);
+            key.WriteTo(bytes.AsSpan(ScopeSize));
+            return bytes;
+        };
+    }
 
     /// <summary>The first <see cref="ScopeSize"/> bytes of every key of one model in one deployment.</summary>
     public static byte[] ScopeOf(string serviceId, string modelId)
     {
-        // One SHA-256 of a few dozen bytes per read or write, beside its network round trip: not worth a cache.
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(Encoding.UTF8.GetBytes($"{serviceId}/{modelId}"), digest);
         return digest[..ScopeSize].ToArray();
     }
 
-    private static RedisKey Create(string serviceId, string stateName, GrainId grainId)
-    {
-        string grainKey = grainId.Key.ToString()!;
-        var modelId = PredictionGrainKey.ModelIdOf(grainKey);
-        if (modelId.IsEmpty || !PredictionKey.TryParse(grainKey.AsSpan(modelId.Length + 1), out var key))
-        {
-            return $"{serviceId}/state/{grainId}/{stateName}";
-        }
-        var bytes = new byte[Size];
-        ScopeOf(serviceId, modelId.ToString()).CopyTo(bytes, 0);
-        key.WriteTo(bytes.AsSpan(ScopeSize));
-        return bytes;
-    }
+    /// <summary>A model id and its scope bytes, replaced whole (a reference write) so concurrent callers see one or the other.</summary>
+    private sealed record Scope(string ModelId, byte[] Bytes);
 }

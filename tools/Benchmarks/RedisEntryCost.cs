@@ -6,10 +6,10 @@ namespace Benchmarks;
 /// What one stored prediction costs Redis: <c>used_memory</c> before and after a silo stored <see cref="Keys"/>
 /// predictions into an emptied Redis (everything a key costs: its entry, its expiry if any, the allocator's rounding),
 /// and the median of <c>MEMORY USAGE</c> over a sample of the keys (the key and value alone). Two layouts: as deployed
-/// (<paramref name="WithTtl"/> false: the predictions' own Redis, <c>Storage:Redis</c>, no expiry) and shared with the
+/// (<c>withTtl</c> false: the predictions' own Redis, <c>Storage:Redis</c>, no expiry) and shared with the
 /// member table (true: the top-level <c>Redis</c>, with <c>Storage:TimeToLive</c>'s default day).
 /// </summary>
-internal sealed record RedisEntryCost(bool WithTtl, int Keys, double UsedMemoryPerKey, long MedianMemoryUsage, int KeyBytes)
+internal sealed record RedisEntryCost(int Keys, double UsedMemoryPerKey, long MedianMemoryUsage, int KeyBytes)
 {
     private const int Sample = 200;
 
@@ -54,7 +54,7 @@ internal sealed record RedisEntryCost(bool WithTtl, int Keys, double UsedMemoryP
                 keyBytes = ((byte[])key!).Length;
             }
             usages.Sort();
-            return new RedisEntryCost(withTtl, keys, (after - before) / (double)keys, usages.Count == 0 ? 0 : usages[usages.Count / 2], keyBytes);
+            return new RedisEntryCost(keys, (after - before) / (double)keys, usages.Count == 0 ? 0 : usages[usages.Count / 2], keyBytes);
         }
     }
 
