@@ -30,9 +30,12 @@ passed=$(count Passed)
 failed=$(count Failed)
 skipped=$(count Skipped)
 if [[ $failed -ne 0 ]]; then
-  # Repeat the failures next to the summary: CI shows only the tail of a long log.
+  # Repeat the failures, with the first lines of their messages and stacks, next to the summary: CI shows only
+  # the tail of a long log.
   echo "[test] failed:" >&2
-  grep -E '^ +Failed [A-Za-z_.]+' "$log" | sed 's/^ */  /' >&2 || true
+  awk '/^ +Failed [A-Za-z_.]+/ { n = 25; print; next }
+       n > 0 && /^ +(Passed|Failed|Skipped) / { n = 0 }
+       n > 0 { print; n-- }' "$log" >&2 || true
 fi
 echo "$passed passed, $failed failed, $skipped skipped"
 if [[ $status -ne 0 || $failed -ne 0 || $passed -eq 0 ]]; then

@@ -83,7 +83,7 @@ public static class ApiServiceCollectionExtensions
         }
 
         services.AddGrainCallPipeline(configuration);
-        services.AddSingleton<ClusterModel>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ClusterModel>(sp, mode == ClusterMode.Embedded));
         services.AddHostedService(static sp => sp.GetRequiredService<ClusterModel>());
         services.TryAddSingleton<PredictionMetrics>();
         services.AddPredictionRouter(configuration);

@@ -6,7 +6,12 @@ namespace Api.Routing;
 /// The model the cluster serves, learnt from a silo through <see cref="IModelGrain"/> (the API loads no model of its own).
 /// Fetched at start and again whenever a silo says the API keyed texts for another model (a rollout).
 /// </summary>
-public sealed partial class ClusterModel(IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<ClusterModel> logger) : BackgroundService
+/// <param name="learnAtStart">
+/// True when the silo runs in this process (embedded mode): it has started before this service, so the descriptor is
+/// learnt before Kestrel listens and the API is ready, and serves, from its first request.
+/// </param>
+public sealed partial class ClusterModel(IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<ClusterModel> logger, bool learnAtStart)
+    : BackgroundService
 {
     private static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(5);
@@ -51,6 +56,15 @@ public sealed partial class ClusterModel(IGrainFactory grains, IHostApplicationL
             }
             await Task.Delay(RetryInterval / 5, cancellationToken);
         }
+    }
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (learnAtStart)
+        {
+            await FetchAsync(cancellationToken);
+        }
+        await base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
