@@ -33,7 +33,7 @@ if [[ $failed -ne 0 ]]; then
   # Repeat the failures, with the first lines of their messages and stacks, next to the summary: CI shows only
   # the tail of a long log.
   echo "[test] failed:" >&2
-  awk '/^ +Failed [A-Za-z_.]+/ { n = 25; print; next }
+  awk '/^ +Failed [A-Za-z_.]+/ { n = seen[$0]++ ? 0 : 25; if (n) print; next }
        n > 0 && /^ +(Passed|Failed|Skipped) / { n = 0 }
        n > 0 { print; n-- }' "$log" >&2 || true
 fi

@@ -10,7 +10,7 @@ namespace Api.Routing;
 /// True when the silo runs in this process (embedded mode): it has started before this service, so the descriptor is
 /// learnt before Kestrel listens and the API is ready, and serves, from its first request.
 /// </param>
-public sealed partial class ClusterModel(IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<ClusterModel> logger, bool learnAtStart)
+public sealed partial class ClusterModel(IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<ClusterModel> logger, bool learnAtStart = false)
     : BackgroundService
 {
     private static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(250);
