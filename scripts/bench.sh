@@ -148,6 +148,22 @@ miss_bound=$(python3 -c "import json; print(20 * json.load(open('$out/engine-sst
 open_rate=$(python3 -c "print(max(1, round($miss_bound / 2)))")
 echo "[bench] service, seed scenario, open loop at half the miss bound: $open_rate req/s" >&2
 load --url "$service" --rate "$open_rate" --cache-rate 0.95 --duration "${seconds}s" 2>&1 | summary seed-open
+# What ordinary traffic costs besides inference: cached requests at a fixed, moderate rate, and the service's own CPU
+# time (utime + stime in /proc) over the middle half of the measured window.
+cached_rate=1500
+echo "[bench] service, cached requests at $cached_rate req/s: the service's CPU" >&2
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"; }
+service_pid=${pids[-1]}
+load --url "$service" --rate "$cached_rate" --cache-rate 1 --duration "${seconds}s" --warmup 2s > "$out/cached-cpu.log" 2>&1 &
+load_pid=$!
+sleep "$(python3 -c "print(2.5 + $seconds / 4)")"
+cpu0=$(cpu_seconds "$service_pid"); wall0=$(date +%s.%N)
+sleep "$(python3 -c "print($seconds / 2)")"
+cpu1=$(cpu_seconds "$service_pid"); wall1=$(date +%s.%N)
+wait "$load_pid" || true
+cat "$out/cached-cpu.log" >&2
+sed -n 's/^SUMMARY //p' "$out/cached-cpu.log" | tail -1 > "$out/cached-cpu-run.json"
+python3 -c "import json; cores = ($cpu1 - $cpu0) / ($wall1 - $wall0); print(json.dumps({'rate': $cached_rate, 'cores': round(cores, 3), 'cpu_us_per_request': round(cores / $cached_rate * 1e6, 1)}))" > "$out/cached-cpu.json"
 stop_last
 
 # Overload: a fresh service (its peak RSS is this phase's), a light open loop of new texts for its normal latency,
@@ -240,6 +256,7 @@ uncached_rounds = [(read(f"uncached-engine-{r}"), read(f"service-uncached-{r}"))
 uncached_ratio = lambda run: run[1]["rps"] * run[1]["texts_per_request"] / run[0]["sentencesPerSecond"]["bucketed"]
 uncached_engine, uncached = sorted(uncached_rounds, key=uncached_ratio)[len(uncached_rounds) // 2]
 seed_cluster, seed_open = read("seed-cluster"), read("seed-open")
+cached_cpu, cached_run = read("cached-cpu"), read("cached-cpu-run")
 overload, recovery = read("overload"), read("overload-recovery")
 rounds = int(sys.argv[2])
 hot_rounds = [(read(f"hot-embedded-{r}"), read(f"hot-cluster-{r}"), read(f"hot-bare-{r}")) for r in range(1, rounds + 1)]
@@ -272,7 +289,11 @@ rows = [
      f'{rate(uncached) / ceiling:.0%} of the ceiling, {rate(uncached) / grain["sentencesPerSecond"]:.0%} of the engine alone, both measured earlier'),
     ("seed: 10 VUs, 95% cached (req/s)", f'{seed["rps"]:,.0f}', seed_note(seed)),
     ("seed, open loop at half the miss bound (req/s)", f'{seed_open["rps"]:,.0f}',
-     f'p50 {seed_open["p50_ms"]} ms, p99 {seed_open["p99_ms"]} ms from the scheduled times (target < 100 ms), errors {seed_open["errors"]}'),
+     f'p50 {seed_open["p50_ms"]} ms, p99 {seed_open["p99_ms"]} ms from the scheduled times (target < 100 ms), errors {seed_open["errors"]}; '
+     f'the {seed_open["cache_misses"]} misses alone: p50 {seed_open["miss_p50_ms"]} ms, p99 {seed_open["miss_p99_ms"]} ms'),
+    (f'cached requests at {cached_cpu["rate"]:,} req/s: service CPU (cores)', f'{cached_cpu["cores"]:.3f}',
+     f'{cached_cpu["cpu_us_per_request"]:,.0f} us of CPU per request (all of the service process, idle work included); '
+     f'p50 {cached_run["p50_ms"]} ms, p99 {cached_run["p99_ms"]} ms, errors {cached_run["errors"]}'),
     ("hot path, embedded (req/s)", f'{hot["rps"]:,.0f}',
      f'{hot["rps"] / bare["rps"]:.0%} of bare Kestrel in its round (target >= 50%; rounds: {per_round(0)}); p50 {hot["p50_ms"]} ms, p99 {hot["p99_ms"]} ms'),
     ("hot path, cluster: API + 2 silos (req/s)", f'{cluster["rps"]:,.0f}',

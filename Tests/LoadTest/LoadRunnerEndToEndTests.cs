@@ -96,13 +96,19 @@ public sealed class LoadRunnerEndToEndTests(ITestOutputHelper log)
     }
 
     [Fact]
-    public async Task XCacheHeader_CountedIntoHitRatio()
+    public async Task XCacheHeader_CountedIntoHitRatio_AndTheMissesLatencyReportedApart()
     {
         // Hit exactly when the request carries no new text (new texts end in JSON-escaped whitespace: \t, \n, \r).
-        await using var server = await ScriptedPredictServer.StartAsync((context, body) =>
+        // A miss takes 30 ms more, as a computed text would.
+        await using var server = await ScriptedPredictServer.StartAsync(async (context, body) =>
         {
-            context.Response.Headers["X-Cache"] = body.Contains((byte)'\\') ? "miss" : "hit";
-            return ScriptedPredictServer.WriteAnswerAsync(context);
+            bool miss = body.Contains((byte)'\\');
+            context.Response.Headers["X-Cache"] = miss ? "miss" : "hit";
+            if (miss)
+            {
+                await Task.Delay(30);
+            }
+            await ScriptedPredictServer.WriteAnswerAsync(context);
         });
 
         var run = await LoadRunnerInvocation.RunAsync("--url", server.Url, "--vus", "2", "--duration", "1s", "--warmup", "0", "--cache-rate", "0.5", "--texts-per-request", "3");
@@ -112,6 +118,9 @@ public sealed class LoadRunnerEndToEndTests(ITestOutputHelper log)
         Assert.Equal(run.Long("completed"), run.Long("cache_hits") + run.Long("cache_misses"));
         Assert.InRange(run.Double("hit_ratio"), 0.3, 0.7);
         Assert.Contains("hit ratio", run.Output);
+        Assert.InRange(run.Double("miss_p50_ms"), 30, 1000);
+        Assert.True(run.Double("miss_p99_ms") >= run.Double("miss_p50_ms"));
+        Assert.Contains("misses     latency p50", run.Output);
     }
 
     [Fact]

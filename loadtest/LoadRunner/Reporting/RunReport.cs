@@ -48,6 +48,10 @@ internal static class RunReport
         output.WriteLine(summary.HitRatio is { } ratio
             ? string.Create(c, $"cache      hit ratio {ratio * 100:0.0} % (X-Cache: {measured.CacheHits} hit, {measured.CacheMisses} miss, {summary.Completed - measured.CacheHits - measured.CacheMisses} without)")
             : "cache      hit ratio n/a (no X-Cache header in the answers)");
+        if (summary.MissP50Ms is { } missP50)
+        {
+            output.WriteLine(string.Create(c, $"misses     latency p50 {missP50:0.000}  p99 {summary.MissP99Ms:0.000}  max {Milliseconds(measured.MissLatency.Max):0.000} ms (answers with X-Cache: miss){origin}"));
+        }
         output.WriteLine(SummaryPrefix + JsonSerializer.Serialize(summary, RunSummaryJsonContext.Default.RunSummary));
     }
 
@@ -92,6 +96,8 @@ internal static class RunReport
             HitRatio = hits + misses > 0 ? Math.Round((double)hits / (hits + misses), 4) : null,
             CacheHits = hits,
             CacheMisses = misses,
+            MissP50Ms = measured.MissLatency.Count > 0 ? Milliseconds(measured.MissLatency.ValueAtPercentile(50)) : null,
+            MissP99Ms = measured.MissLatency.Count > 0 ? Milliseconds(measured.MissLatency.ValueAtPercentile(99)) : null,
             StoppedEarly = result.StoppedEarly,
         };
     }

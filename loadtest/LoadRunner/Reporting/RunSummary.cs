@@ -88,5 +88,11 @@ internal sealed record RunSummary
 
     public required long CacheMisses { get; init; }
 
+    /// <summary>Answers with <c>X-Cache: miss</c> (a text was computed): their median latency; null when there were none.</summary>
+    public double? MissP50Ms { get; init; }
+
+    /// <summary>Answers with <c>X-Cache: miss</c>: 99th percentile of their latency; null when there were none.</summary>
+    public double? MissP99Ms { get; init; }
+
     public required bool StoppedEarly { get; init; }
 }
