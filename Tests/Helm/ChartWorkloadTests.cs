@@ -119,6 +119,32 @@ public sealed class ChartWorkloadTests
     }
 
     [Fact]
+    public void InChartRedis_WithThePredictionsInTheirOwn_IsSizedForTheMemberTable_WithRoomForTheRewriteFork()
+    {
+        var chart = HelmChart.Render("default");
+        var redis = chart.Component("StatefulSet", "redis");
+        long maxmemory = Bytes(RedisCommandLine.Option(redis, "--maxmemory")!);
+        var resources = redis.Containers.Single();
+        long request = Bytes(resources.Text("resources", "requests", "memory")!);
+        long limit = Bytes(resources.Text("resources", "limits", "memory")!);
+
+        // The member table is a few KB per silo: what the predictions' Redis asks for would be wasted here.
+        long predictionsRequest = Bytes(chart.Component("StatefulSet", "predictions-redis").Containers.Single().Text("resources", "requests", "memory")!);
+        Assert.True(request <= predictionsRequest / 4, $"member table's Redis requests {request} bytes, the predictions' {predictionsRequest}");
+        Assert.True(limit >= 2 * maxmemory, $"limit {limit} < 2 x maxmemory {maxmemory}: rewriting the append-only file forks");
+        Assert.True(request >= maxmemory, $"request {request} < maxmemory {maxmemory}");
+    }
+
+    /// <summary>Bytes of a Redis size ("64mb", "2gb") or a Kubernetes quantity ("256Mi", "1Gi").</summary>
+    private static long Bytes(string size)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(size, "^([0-9]+)(mb|gb|Mi|Gi)$");
+        Assert.True(match.Success, $"unexpected size {size}");
+        long unit = match.Groups[2].Value is "mb" or "Mi" ? 1L << 20 : 1L << 30;
+        return long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) * unit;
+    }
+
+    [Fact]
     public void PredictionsRedis_IsACache_NoVolumeNoPersistence_EvictingAnyKeyUnderItsCap()
     {
         var redis = HelmChart.Render("default").Component("StatefulSet", "predictions-redis");
