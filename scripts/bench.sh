@@ -203,6 +203,15 @@ echo "[bench] service, INT8 model, seed scenario" >&2
 load --url "$service" --vus "$seed_users" --cache-rate 0.95 --duration "${seconds}s" 2>&1 | summary seed-int8
 stop_last
 
+# The default model (models/default, MiniLM-sized: what ./run.sh serves): its own per-core engine figure (the
+# service up but idle meanwhile), then uncached and the seed scenario against it.
+start_service "$root/models/default" service-default
+echo "[bench] the default model: the per-core engine, then the service uncached and the seed scenario" >&2
+bench engine-sst2 "${sst2_args[@]}" --model models/default --strategies bucketed --workers "$(nproc)" --threads 1 --json 2>&1 | summary engine-default
+load --url "$service" --vus 64 --cache-rate 0 --duration "${seconds}s" --warmup "$service_warmup" 2>&1 | summary service-uncached-default
+load --url "$service" --vus "$seed_users" --cache-rate 0.95 --duration "${seconds}s" 2>&1 | summary seed-default
+stop_last
+
 # Hot paths. Three servers side by side: the embedded service, the cluster (Redis + silo-1 + silo-2 as
 # own processes, scripts/cluster.sh, + the API as an Orleans client) and a bare Kestrel endpoint with a fixed
 # answer. Idle, each costs the others nothing. The cluster gets ports of its own (Redis 6392, silos offset by 50)
@@ -257,6 +266,8 @@ uncached_ratio = lambda run: run[1]["rps"] * run[1]["texts_per_request"] / run[0
 uncached_engine, uncached = sorted(uncached_rounds, key=uncached_ratio)[len(uncached_rounds) // 2]
 seed_cluster, seed_open = read("seed-cluster"), read("seed-open")
 cached_cpu, cached_run = read("cached-cpu"), read("cached-cpu-run")
+engine_default, uncached_default, seed_default = read("engine-default"), read("service-uncached-default"), read("seed-default")
+default_layout = engine_default["sentencesPerSecond"]["bucketed"]
 overload, recovery = read("overload"), read("overload-recovery")
 rounds = int(sys.argv[2])
 hot_rounds = [(read(f"hot-embedded-{r}"), read(f"hot-cluster-{r}"), read(f"hot-bare-{r}")) for r in range(1, rounds + 1)]
@@ -305,6 +316,13 @@ rows = [
     ("INT8 model: service uncached (sentences/s)", f'{rate(uncached8):,.1f}',
      f'{rate(uncached8) / compare["otherSentencesPerSecond"]:.0%} of the INT8 engine'),
     ("INT8 model: seed (req/s)", f'{seed8["rps"]:,.0f}', seed_note(seed8)),
+    ("default model: engine, 1-thread worker per core (s/s)", f'{default_layout:,.1f}',
+     f'{default_layout / layout:.2f}x the DistilBERT-shaped model'),
+    ("default model: service uncached (sentences/s)", f'{rate(uncached_default):,.1f}',
+     f'{rate(uncached_default) / default_layout:.0%} of its per-core engine, measured just before; p99 {uncached_default["p99_ms"]} ms'),
+    ("default model: seed (req/s)", f'{seed_default["rps"]:,.0f}',
+     f'{seed_default["rps"] / (20 * default_layout):.0%} of its miss bound {20 * default_layout:,.0f}; p50 {seed_default["p50_ms"]} ms, '
+     f'p99 {seed_default["p99_ms"]} ms, errors {seed_default["errors"]}, hit ratio {seed_default["hit_ratio"]}'),
     ("overload: new texts at 3x engine, goodput (sentences/s)", f'{rate(overload):,.1f}',
      f'{rate(overload) / grain["sentencesPerSecond"]:.0%} of the engine alone (target >= 80%); offered {recovery["rate"]} req/s for {overload["duration_s"]} s; '
      f'200: {overload["completed"]}, 503: {overload["errors_by_status"].get("503", 0)}, other: {overload["errors"] - overload["errors_by_status"].get("503", 0)}'),
