@@ -316,7 +316,7 @@ rows = [
     ("INT8 model: service uncached (sentences/s)", f'{rate(uncached8):,.1f}',
      f'{rate(uncached8) / compare["otherSentencesPerSecond"]:.0%} of the INT8 engine'),
     ("INT8 model: seed (req/s)", f'{seed8["rps"]:,.0f}', seed_note(seed8)),
-    ("default model: engine, 1-thread worker per core (s/s)", f'{default_layout:,.1f}',
+    ("default model: engine, 1-thread worker per core", f'{default_layout:,.1f}',
      f'{default_layout / layout:.2f}x the DistilBERT-shaped model'),
     ("default model: service uncached (sentences/s)", f'{rate(uncached_default):,.1f}',
      f'{rate(uncached_default) / default_layout:.0%} of its per-core engine, measured just before; p99 {uncached_default["p99_ms"]} ms'),
