@@ -60,6 +60,9 @@ done
 
 bin=net10.0
 bench() { dotnet "tools/Benchmarks/bin/Release/$bin/Benchmarks.dll" "$@"; }
+# per_core_engine NAME [ARGS]: the SST-2 mix length-bucketed on one single-thread worker per core (the service's
+# layout, the yardstick of its uncached figure), into $out/NAME.json.
+per_core_engine() { local name=$1; shift; bench engine-sst2 "${sst2_args[@]}" "$@" --strategies bucketed --workers "$(nproc)" --threads 1 --json 2>&1 | summary "$name"; }
 load() { dotnet "loadtest/LoadRunner/bin/Release/$bin/LoadRunner.dll" "$@"; }
 # summary NAME: keeps the SUMMARY line of what ran (stdin) in $out/NAME.json, echoing everything.
 # (Not "tee /dev/stderr": when stderr is a file, that reopens and truncates it.)
@@ -83,7 +86,7 @@ bench engine "${engine_args[@]}" --json 2>&1 | summary engine
 echo "[bench] engine: SST-2 dev mix, arrival-order vs length-bucketed batches" >&2
 bench engine-sst2 "${sst2_args[@]}" --json 2>&1 | summary engine-sst2
 echo "[bench] engine: SST-2 dev mix, length-bucketed, one single-thread worker per core (the service's layout)" >&2
-bench engine-sst2 "${sst2_args[@]}" --strategies bucketed --workers "$(nproc)" --threads 1 --json 2>&1 | summary engine-sst2-workers
+per_core_engine engine-sst2-workers
 # The seed scenario's closed loop (10 users) never has more than 10 new texts in flight, so its batches can only be
 # sorted within those 10: the engine's figure for that (windows of 10 in arrival order, each sorted, a batch for
 # each worker) is the miss bound at the loop's concurrency.
@@ -137,7 +140,7 @@ start_service "$root/models/distilbert-bench" service
 # 2026-12-01): the machine's speed drifts by minutes. The service is up but idle while the engine runs.
 for round in $(seq "$uncached_rounds"); do
   echo "[bench] uncached, round $round of $uncached_rounds: the per-core engine, then the service (unique SST-2 sentences, 64 clients)" >&2
-  bench engine-sst2 "${sst2_args[@]}" --strategies bucketed --workers "$(nproc)" --threads 1 --json 2>&1 | summary "uncached-engine-$round"
+  per_core_engine "uncached-engine-$round"
   load --url "$service" --vus 64 --cache-rate 0 --duration "${seconds}s" --warmup "$service_warmup" 2>&1 | summary "service-uncached-$round"
 done
 echo "[bench] service, seed scenario: 10 clients, one text per request, 95% repeated" >&2
@@ -207,7 +210,7 @@ stop_last
 # service up but idle meanwhile), then uncached and the seed scenario against it.
 start_service "$root/models/default" service-default
 echo "[bench] the default model: the per-core engine, then the service uncached and the seed scenario" >&2
-bench engine-sst2 "${sst2_args[@]}" --model models/default --strategies bucketed --workers "$(nproc)" --threads 1 --json 2>&1 | summary engine-default
+per_core_engine engine-default --model models/default
 load --url "$service" --vus 64 --cache-rate 0 --duration "${seconds}s" --warmup "$service_warmup" 2>&1 | summary service-uncached-default
 load --url "$service" --vus "$seed_users" --cache-rate 0.95 --duration "${seconds}s" 2>&1 | summary seed-default
 stop_last
