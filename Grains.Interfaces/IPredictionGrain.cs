@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Grains.Interfaces;
 
 /// <summary>
@@ -13,4 +15,12 @@ public interface IPredictionGrain : IGrainWithStringKey
     /// names the request the text is part of, for the engine's admission (see <see cref="AdmissionTicket"/>).
     /// </summary>
     ValueTask<PredictionResult> PredictAsync(string text, AdmissionTicket ticket, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Whether a <see cref="PredictAsync"/> call is running in this grain now; answered at once, even while one runs.
+    /// The API asks when a call takes long: a silo that computes answers true; a paused or cut-off one does not answer;
+    /// false means the call never got here (it is stuck on another path, such as a paused gateway) and can be repeated.
+    /// </summary>
+    [AlwaysInterleave]
+    ValueTask<bool> ProbeAsync();
 }

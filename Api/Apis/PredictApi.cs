@@ -68,7 +68,7 @@ public static class PredictApi
         catch (ClusterUnavailableException e)
         {
             rejected.RecordClusterUnavailable();
-            return PredictProblems.Unavailable(context, limits, "Cluster unavailable", e.Message);
+            return PredictProblems.Unavailable(context, limits, e.Title, e.Message);
         }
 
         var scoresByText = new float[texts.Count][];

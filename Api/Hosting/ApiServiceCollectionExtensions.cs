@@ -68,7 +68,9 @@ public static class ApiServiceCollectionExtensions
             {
                 client.UseRedisClustering(options => options.ConfigurationOptions = redis.ToConfigurationOptions());
                 client.Services.Configure<ClusterOptions>(configuration.GetSection("Orleans"));
-                client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+                // The client learns that a gateway's silo was declared dead from this refresh, and only then stops sending
+                // through it: calls routed through a paused gateway are repeated through another one once it has.
+                client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromMilliseconds(500));
                 // The dashboard's page on the API reads the silos' figures through this client.
                 client.AddDashboard();
                 // Grain calls carry the request's trace context to the silos.
@@ -82,7 +84,7 @@ public static class ApiServiceCollectionExtensions
             builder.AddPredictionTelemetry(TelemetryRole.Api);
         }
 
-        services.AddGrainCallPipeline(configuration);
+        services.AddGrainCallPipeline(configuration, mode);
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ClusterModel>(sp, mode == ClusterMode.Embedded));
         services.AddHostedService(static sp => sp.GetRequiredService<ClusterModel>());
         services.TryAddSingleton<PredictionMetrics>();

@@ -1,18 +1,17 @@
 using Grains.Interfaces;
-using Polly;
-using Polly.Registry;
+using Grains.Prediction;
 
 namespace Api.Routing;
 
 /// <summary>
-/// Calls each text's PredictionGrain in parallel through the retry pipeline (<see cref="GrainCallPipeline"/>),
-/// the same way whether the silo is co-hosted (embedded) or the API is a client of a cluster. A grain that
-/// answers for another model (a rolling upgrade) makes the API learn the model again and ask once more. A request's
-/// texts share one <see cref="AdmissionTicket"/>: admitted whole or refused at once.
+/// Calls each text's PredictionGrain in parallel (<see cref="PredictionGrainCaller"/>: directly when the silo is
+/// co-hosted, with retries for unreachable silos in a cluster). A grain that answers for another model (a rolling
+/// upgrade) makes the API learn the model again and ask once more. A request's texts share one
+/// <see cref="AdmissionTicket"/>: admitted whole or refused at once. Each answered text is counted once here, by the
+/// tier that answered it, whatever the retries (<see cref="PredictionMetrics"/>).
 /// </summary>
-public sealed class GrainPredictionRouter(IGrainFactory grains, ClusterModel model, ResiliencePipelineProvider<string> pipelines) : IPredictionRouter
+public sealed class GrainPredictionRouter(IGrainFactory grains, ClusterModel model, PredictionGrainCaller caller, PredictionMetrics metrics) : IPredictionRouter
 {
-    private readonly ResiliencePipeline _pipeline = pipelines.GetPipeline(GrainCallPipeline.Name);
 
     public async ValueTask<(ModelDescriptor Model, PredictionResult[] Results)> PredictAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
@@ -20,6 +19,7 @@ public sealed class GrainPredictionRouter(IGrainFactory grains, ClusterModel mod
         var results = await CallAllAsync(current, texts, cancellationToken);
         if (!HasMismatch(results))
         {
+            Count(results);
             return (current, results);
         }
 
@@ -27,9 +27,28 @@ public sealed class GrainPredictionRouter(IGrainFactory grains, ClusterModel mod
         var relearnt = await model.WaitForNewAsync(current, cancellationToken)
             ?? throw new ClusterUnavailableException($"The silos no longer serve model {current.ModelId}, and no silo has said which model they serve.");
         results = await CallAllAsync(relearnt, texts, cancellationToken);
-        return HasMismatch(results)
-            ? throw new ClusterUnavailableException("The silos serve more than one model (a rolling upgrade); the model for this request changed twice.")
-            : (relearnt, results);
+        if (HasMismatch(results))
+        {
+            throw new ClusterUnavailableException("The silos serve more than one model (a rolling upgrade); the model for this request changed twice.");
+        }
+        Count(results);
+        return (relearnt, results);
+    }
+
+    /// <summary>Counts the texts answered, by tier; a request refused or failed answers none.</summary>
+    private void Count(PredictionResult[] results)
+    {
+        foreach (var result in results)
+        {
+            if (result.Status != PredictionStatus.Ok)
+            {
+                return;
+            }
+        }
+        foreach (var result in results)
+        {
+            metrics.Record(result.Source);
+        }
     }
 
     /// <summary>
@@ -92,15 +111,13 @@ public sealed class GrainPredictionRouter(IGrainFactory grains, ClusterModel mod
         var grain = grains.GetGrain<IPredictionGrain>(PredictionGrainKey.Format(modelId, PredictionKey.Compute(modelId, text)));
         try
         {
-            return await _pipeline.ExecuteAsync(static (state, attempt) =>
-                // The grain gets the request's token, not the attempt's: an attempt given up on a slow silo
-                // leaves the grain computing, so the repeat (queued behind it on that grain) finds the answer.
-                new ValueTask<PredictionResult>(state.grain.PredictAsync(state.text, state.ticket, state.cancellationToken).AsTask().WaitAsync(attempt)),
-                (grain, text, ticket, cancellationToken), cancellationToken);
+            return await caller.CallAsync(grain, text, ticket, cancellationToken);
         }
         catch (Exception e) when (GrainCallPipeline.IsTransient(e) && !cancellationToken.IsCancellationRequested)
         {
-            throw new ClusterUnavailableException("No silo answered within the retry budget.", e);
+            throw caller.IsDirect
+                ? new ClusterUnavailableException("The co-hosted silo is stopping.", e, title: "Service unavailable")
+                : new ClusterUnavailableException("No silo answered within the retry budget.", e);
         }
     }
 

@@ -39,7 +39,6 @@ public static class PredictionSiloBuilderExtensions
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<InferenceMetrics>();
-        services.AddSingleton<PredictionMetrics>();
         services.AddSingleton<MemoryPressure>();
         services.AddSingleton<InferenceEngine>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, InferenceEngineLifecycle>();

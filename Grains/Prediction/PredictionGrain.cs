@@ -19,7 +19,6 @@ namespace Grains.Prediction;
 internal sealed partial class PredictionGrain(
     [FromKeyedServices(PredictionStorage.Name)] IGrainStorage storage,
     SentimentModel model,
-    PredictionMetrics metrics,
     StorageHealth storageHealth,
     MemoryPressure memoryPressure,
     ILogger<PredictionGrain> logger) : Grain, IPredictionGrain
@@ -36,6 +35,8 @@ internal sealed partial class PredictionGrain(
         set => (_state.State ??= new PredictionState()).Scores = value;
     }
     private bool _storageRead;
+    /// <summary>A <see cref="PredictAsync"/> call is in progress (calls are not reentrant: at most one).</summary>
+    private bool _running;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -49,9 +50,22 @@ internal sealed partial class PredictionGrain(
     {
         if (!Scores.IsDefault)
         {
-            metrics.Record(PredictionSource.Memory);
             return new PredictionResult(PredictionStatus.Ok, Scores, PredictionSource.Memory);
         }
+        _running = true;
+        try
+        {
+            return await ComputeAsync(text, ticket, cancellationToken);
+        }
+        finally
+        {
+            _running = false;
+        }
+    }
+
+    /// <summary>The answer of a grain without scores in memory: from storage, or inferred.</summary>
+    private async ValueTask<PredictionResult> ComputeAsync(string text, AdmissionTicket ticket, CancellationToken cancellationToken)
+    {
         if (!_servesModel)
         {
             DeactivateOnIdle();
@@ -59,7 +73,6 @@ internal sealed partial class PredictionGrain(
         }
         if (!_storageRead && await TryReadStorageAsync())
         {
-            metrics.Record(PredictionSource.Storage);
             LeaveIfMemoryIsShort();
             return new PredictionResult(PredictionStatus.Ok, Scores, PredictionSource.Storage);
         }
@@ -72,12 +85,13 @@ internal sealed partial class PredictionGrain(
             DeactivateOnIdle();
             return inferred;
         }
-        metrics.Record(PredictionSource.Inference);
         Scores = inferred.Scores;
         await TryWriteStorageAsync();
         LeaveIfMemoryIsShort();
         return inferred;
     }
+
+    public ValueTask<bool> ProbeAsync() => ValueTask.FromResult(_running);
 
     /// <summary>Above the shedding level the answer is not kept in memory (the API's near cache and storage still have it).</summary>
     private void LeaveIfMemoryIsShort()

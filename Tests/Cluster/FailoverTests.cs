@@ -27,23 +27,23 @@ public sealed class FailoverTests(ITestOutputHelper output)
         for (int i = 0; ; i++)
         {
             text = $"failover {i} {Guid.NewGuid()}";
-            long before = cluster.Count(primary, PredictionSource.Inference);
+            long before = cluster.Inferences(primary);
             var first = await cluster.GrainOf(text).PredictAsync(text, AdmissionTicket.None);
             Assert.Equal(PredictionSource.Inference, first.Source);
-            if (cluster.Count(primary, PredictionSource.Inference) == before)
+            if (cluster.Inferences(primary) == before)
             {
                 break;
             }
         }
-        var owner = cluster.Cluster.GetActiveSilos().Single(silo => silo != primary && cluster.Count(silo, PredictionSource.Inference) > 0);
+        var owner = cluster.Cluster.GetActiveSilos().Single(silo => silo != primary && cluster.Inferences(silo) > 0);
 
         await cluster.Cluster.KillSiloAsync(owner);
-        long inferencesBefore = cluster.Count(PredictionSource.Inference);
+        long inferencesBefore = cluster.Inferences();
         var (_, results) = await cluster.Router.PredictAsync([text], CancellationToken.None);
 
         Assert.Equal(PredictionStatus.Ok, results[0].Status);
         Assert.Equal(PredictionSource.Storage, results[0].Source);
-        Assert.Equal(inferencesBefore, cluster.Count(PredictionSource.Inference));
+        Assert.Equal(inferencesBefore, cluster.Inferences());
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class ModelChangeTests
                 return grain.PredictAsync(text, AdmissionTicket.None).AsTask();
             }));
             Assert.All(results, result => Assert.Equal(PredictionStatus.Ok, result.Status));
-            Assert.Equal(100, cluster.Count(silos[s], PredictionSource.Inference));
+            Assert.Equal(100, cluster.Inferences(silos[s]));
         }
     }
 
@@ -47,7 +47,7 @@ public sealed class ModelChangeTests
 
         Assert.Equal(PredictionStatus.ModelMismatch, result.Status);
         Assert.True(result.Scores.IsDefault);
-        Assert.Equal(0, cluster.Count(PredictionSource.Inference));
+        Assert.Equal(0, cluster.Inferences());
     }
 
     [Fact]

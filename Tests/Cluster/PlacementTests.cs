@@ -16,7 +16,7 @@ public sealed class PlacementTests
         const int keys = 10_000;
         await PredictAllAsync(cluster, Enumerable.Range(0, keys).Select(i => $"spread {i} {Guid.NewGuid()}"));
 
-        var shares = cluster.Cluster.GetActiveSilos().Select(silo => cluster.Count(silo, PredictionSource.Inference) / (double)keys).ToList();
+        var shares = cluster.Cluster.GetActiveSilos().Select(silo => cluster.Inferences(silo) / (double)keys).ToList();
         Assert.Equal(1.0, shares.Sum(), 3);
         Assert.All(shares, share => Assert.InRange(share, 0.25, 0.42));
     }
@@ -34,7 +34,7 @@ public sealed class PlacementTests
         const int keys = 3_000;
         await PredictAllAsync(cluster, Enumerable.Range(0, keys).Select(i => $"after join {i} {Guid.NewGuid()}"));
 
-        double share = cluster.Count(joined, PredictionSource.Inference) / (double)keys;
+        double share = cluster.Inferences(joined) / (double)keys;
         Assert.InRange(share, 0.2, 0.5);
     }
 

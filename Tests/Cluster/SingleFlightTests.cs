@@ -12,11 +12,11 @@ public sealed class SingleFlightTests
         await using var cluster = await PredictionTestCluster.StartAsync(silos: 2);
         await cluster.StartRouterAsync();
         string text = $"single flight {Guid.NewGuid()}";
-        long before = cluster.Count(PredictionSource.Inference);
+        long before = cluster.Inferences();
 
         var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Task.Run(() => cluster.GrainOf(text).PredictAsync(text, AdmissionTicket.None).AsTask())));
 
-        Assert.Equal(1, cluster.Count(PredictionSource.Inference) - before);
+        Assert.Equal(1, cluster.Inferences() - before);
         Assert.All(results, result => Assert.Equal(PredictionStatus.Ok, result.Status));
         Assert.Single(results.Select(result => string.Join(',', result.Scores)).Distinct());
         Assert.Equal(1, results.Count(result => result.Source == PredictionSource.Inference));

@@ -15,21 +15,32 @@ public sealed class ProcessCluster : IAsyncDisposable
     private readonly Dictionary<string, (int Http, int Silo, int Gateway)> _ports = [];
     private readonly string _clusterId = "proc-" + Guid.NewGuid().ToString("N")[..8];
 
-    private ProcessCluster(RedisServer redis)
+    private ProcessCluster(RedisServer redis, RedisServer? storageRedis)
     {
         Redis = redis;
+        StorageRedis = storageRedis;
     }
 
+    /// <summary>The member table's Redis (and the predictions', unless <see cref="StorageRedis"/> is there).</summary>
     public RedisServer Redis { get; }
+
+    /// <summary>The predictions' own Redis (<c>Storage:Redis</c>), as <c>./run.sh cluster</c> and the chart run it; or null.</summary>
+    public RedisServer? StorageRedis { get; }
 
     public Dictionary<string, ServerProcess> Silos { get; } = [];
 
     public ServerProcess Api { get; private set; } = null!;
 
     /// <summary>Starts Redis (with <paramref name="redisArguments"/>), silos <c>silo-1</c>..<c>silo-N</c> and the API, all ready.</summary>
-    public static async Task<ProcessCluster> StartAsync(int silos, params string[] redisArguments)
+    public static Task<ProcessCluster> StartAsync(int silos, params string[] redisArguments) => StartAsync(silos, storageRedis: false, redisArguments);
+
+    /// <summary>
+    /// As <see cref="StartAsync(int, string[])"/>; with <paramref name="storageRedis"/>, the predictions go to a Redis of
+    /// their own (no expiry), as deployed.
+    /// </summary>
+    public static async Task<ProcessCluster> StartAsync(int silos, bool storageRedis, params string[] redisArguments)
     {
-        var cluster = new ProcessCluster(await RedisServer.StartAsync(redisArguments));
+        var cluster = new ProcessCluster(await RedisServer.StartAsync(redisArguments), storageRedis ? await RedisServer.StartAsync() : null);
         try
         {
             for (int i = 1; i <= silos; i++)
@@ -92,6 +103,11 @@ public sealed class ProcessCluster : IAsyncDisposable
         environment["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1";
         environment["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{http}";
         environment["Model__Path"] = RepositoryPaths.DefaultModel;
+        if (StorageRedis is not null)
+        {
+            environment["Storage__Redis__Endpoint"] = StorageRedis.Endpoint;
+            environment["Storage__TimeToLive"] = "0";
+        }
         var process = ServerProcess.Start(ServerProcess.SiloAssembly, new Uri($"http://127.0.0.1:{http}/"), [], environment);
         Silos[name] = process;
         return process;
@@ -115,5 +131,9 @@ public sealed class ProcessCluster : IAsyncDisposable
         // Silos before Redis: a silo whose Redis is gone is slow to stop.
         await Task.WhenAll(Silos.Values.Select(silo => silo.DisposeAsync().AsTask()));
         await Redis.DisposeAsync();
+        if (StorageRedis is not null)
+        {
+            await StorageRedis.DisposeAsync();
+        }
     }
 }

@@ -125,6 +125,12 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGSTOP: the process stops answering without closing its sockets (a long GC pause, a frozen container).</summary>
+    public void Pause() => ProcessSignals.Stop(_process.Id);
+
+    /// <summary>SIGCONT: a paused process runs on.</summary>
+    public void Resume() => ProcessSignals.Continue(_process.Id);
+
     /// <summary>SIGKILL: the process dies mid-work, as in a crash or an OOM kill.</summary>
     public async Task KillAsync()
     {

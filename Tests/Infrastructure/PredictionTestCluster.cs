@@ -2,6 +2,7 @@ using Api.Routing;
 using Grains.Hosting;
 using Grains.Interfaces;
 using Grains.Prediction;
+using Inference.Batching;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -22,22 +23,30 @@ public sealed class PredictionTestCluster : IAsyncDisposable
 {
     private readonly ServiceProvider _apiServices;
 
-    private PredictionTestCluster(InProcessTestCluster cluster, RedisServer? redis)
+    private PredictionTestCluster(InProcessTestCluster cluster, RedisServer? redis, IDictionary<string, string?>? routingSettings, ILoggerProvider? apiLogs)
     {
         Cluster = cluster;
         Redis = redis;
         var routing = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Routing:Deadline"] = "00:00:30",
-            ["Routing:AttemptTimeout"] = "00:00:02",
-        }).Build();
+        }).AddInMemoryCollection(routingSettings ?? new Dictionary<string, string?>()).Build();
         // The cluster is deployed and its client connected: for the API's ClusterModel, the host has started.
         var lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
         lifetime.NotifyStarted();
         _apiServices = new ServiceCollection()
-            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .AddLogging(logging =>
+            {
+                logging.SetMinimumLevel(apiLogs is null ? LogLevel.Warning : LogLevel.Debug);
+                if (apiLogs is not null)
+                {
+                    logging.AddProvider(apiLogs);
+                }
+            })
             .AddSingleton<IHostApplicationLifetime>(lifetime)
             .AddSingleton<IGrainFactory>(cluster.Client)
+            .AddMetrics()
+            .AddSingleton<PredictionMetrics>()
             .AddGrainCallPipeline(routing)
             .AddSingleton<ClusterModel>()
             .AddSingleton<GrainPredictionRouter>()
@@ -55,13 +64,17 @@ public sealed class PredictionTestCluster : IAsyncDisposable
 
     public ClusterModel Model => _apiServices.GetRequiredService<ClusterModel>();
 
+    /// <summary>What the API's router counted as answered, by tier.</summary>
+    public PredictionMetrics Answered => _apiServices.GetRequiredService<PredictionMetrics>();
+
     /// <summary>
     /// Starts <paramref name="silos"/> silos over <paramref name="modelPath"/> (default model). Grain storage is
     /// Redis when <paramref name="redis"/> is given, memory otherwise. <paramref name="perSilo"/> adds settings
-    /// to one silo by its 0-based index (e.g. another model).
+    /// to one silo by its 0-based index (e.g. another model). <paramref name="routing"/> adds <c>Routing:*</c> settings to the
+    /// API's router, and <paramref name="apiLogs"/> receives what its side logs.
     /// </summary>
     public static async Task<PredictionTestCluster> StartAsync(int silos, RedisServer? redis = null, string? modelPath = null,
-        Func<int, IDictionary<string, string?>?>? perSilo = null)
+        Func<int, IDictionary<string, string?>?>? perSilo = null, IDictionary<string, string?>? routing = null, ILoggerProvider? apiLogs = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -86,7 +99,7 @@ public sealed class PredictionTestCluster : IAsyncDisposable
         builder.ConfigureSilo((_, silo) => silo.AddPredictionSilo(silo.Configuration));
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new PredictionTestCluster(cluster, redis);
+        return new PredictionTestCluster(cluster, redis, routing, apiLogs);
     }
 
     /// <summary>Learns the cluster's model the way the API does, and waits until it is known.</summary>
@@ -99,11 +112,11 @@ public sealed class PredictionTestCluster : IAsyncDisposable
     /// <summary>A silo's services (its metrics, its storage health).</summary>
     public IServiceProvider ServicesOf(InProcessSiloHandle silo) => Cluster.GetSiloServiceProvider(silo.SiloAddress);
 
-    /// <summary>Predictions each live silo has answered from <paramref name="source"/>.</summary>
-    public long Count(InProcessSiloHandle silo, PredictionSource source) => ServicesOf(silo).GetRequiredService<PredictionMetrics>().Count(source);
+    /// <summary>Texts the model ran on silo <paramref name="silo"/> (its engine's count: the grains' tiers are counted by the API).</summary>
+    public long Inferences(InProcessSiloHandle silo) => ServicesOf(silo).GetRequiredService<InferenceMetrics>().TextCount;
 
-    /// <summary>Predictions all live silos have answered from <paramref name="source"/>.</summary>
-    public long Count(PredictionSource source) => Cluster.GetActiveSilos().Sum(silo => Count(silo, source));
+    /// <summary>Texts the model ran on all live silos.</summary>
+    public long Inferences() => Cluster.GetActiveSilos().Sum(Inferences);
 
     /// <summary>Waits until every live silo knows every other silo's model (placement reads it).</summary>
     public Task WaitForSiloMetadataAsync() => WaitUntil.TrueAsync(() =>

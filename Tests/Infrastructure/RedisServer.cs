@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Tests.Infrastructure;
@@ -114,10 +113,10 @@ public sealed class RedisServer : IAsyncDisposable
     /// nothing is answered until <see cref="Thaw"/>. Unlike CLIENT PAUSE, the freeze lasts exactly as long as the
     /// test wants, however slowly a loaded machine runs the steps in between.
     /// </summary>
-    public void Freeze() => Signal(SigStop);
+    public void Freeze() => ProcessSignals.Stop(RunningProcessId);
 
     /// <summary>Resumes a process frozen by <see cref="Freeze"/> (SIGCONT).</summary>
-    public void Thaw() => Signal(SigCont);
+    public void Thaw() => ProcessSignals.Continue(RunningProcessId);
 
     /// <summary>Stops the server if it runs and starts a fresh, empty one on the same port.</summary>
     public async Task RestartAsync()
@@ -258,21 +257,7 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
-    // Linux signal numbers (x86-64 and arm64 alike).
-    private const int SigCont = 18;
-    private const int SigStop = 19;
-
-    private void Signal(int signal)
-    {
-        var process = _process ?? throw new InvalidOperationException("The server is not running.");
-        if (kill(process.Id, signal) != 0)
-        {
-            throw new InvalidOperationException($"kill({process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
-        }
-    }
-
-    [DllImport("libc.so.6", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
+    private int RunningProcessId => (_process ?? throw new InvalidOperationException("The server is not running.")).Id;
 
     private void Kill()
     {

@@ -1,0 +1,99 @@
+using Grains.Interfaces;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Registry;
+
+namespace Api.Routing;
+
+/// <summary>
+/// One text's call to its PredictionGrain. Embedded, the silo is in this process: the call goes straight to it, and
+/// is neither timed nor repeated (admission bounds the wait; a slow call is a busy engine, never a lost one). In a
+/// cluster, each attempt that runs past <see cref="RoutingOptions.AttemptTimeout"/> sends a probe to the same grain
+/// (<see cref="IPredictionGrain.ProbeAsync"/>), which interleaves with the running call: a silo that is computing it
+/// answers "running" at once, and the call goes on. A silo or gateway that is paused or cut off does not answer; a
+/// grain that answers "not running" never got the call (the client sent it through a gateway it has since stopped
+/// using: the probe went another way). Either way the attempt is abandoned and repeated (<see cref="GrainCallPipeline"/>).
+/// An abandoned call may still complete in its grain: a repeat finds its answer.
+/// </summary>
+public sealed partial class PredictionGrainCaller(bool embedded, ResiliencePipelineProvider<string> pipelines, IOptions<RoutingOptions> options,
+    ILogger<PredictionGrainCaller> logger, TimeProvider? time = null)
+{
+    private readonly ResiliencePipeline _pipeline = pipelines.GetPipeline(GrainCallPipeline.Name);
+    private readonly RoutingOptions _options = options.Value;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    /// <summary>Whether calls go to a co-hosted silo (embedded mode): not timed, not repeated.</summary>
+    public bool IsDirect => embedded;
+
+    public ValueTask<PredictionResult> CallAsync(IPredictionGrain grain, string text, AdmissionTicket ticket, CancellationToken cancellationToken) =>
+        embedded ? grain.PredictAsync(text, ticket, cancellationToken) : CallWithRetriesAsync(grain, text, ticket, cancellationToken);
+
+    private async ValueTask<PredictionResult> CallWithRetriesAsync(IPredictionGrain grain, string text, AdmissionTicket ticket, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
+        {
+            return await _pipeline.ExecuteAsync(static (context, state) =>
+            {
+                context.Properties.Set(GrainCallPipeline.AttemptStarted, state.Self._time.GetTimestamp());
+                return state.Self.AttemptAsync(state.Grain, state.Text, state.Ticket, context.CancellationToken);
+            }, context, (Self: this, Grain: grain, Text: text, Ticket: ticket));
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private async ValueTask<PredictionResult> AttemptAsync(IPredictionGrain grain, string text, AdmissionTicket ticket, CancellationToken cancellationToken)
+    {
+        var call = grain.PredictAsync(text, ticket, cancellationToken).AsTask();
+        while (!await CompletesWithinAsync(call, _options.AttemptTimeout, cancellationToken))
+        {
+            var probe = grain.ProbeAsync().AsTask();
+            if (!await CompletesWithinAsync(probe, _options.ProbeTimeout, cancellationToken))
+            {
+                Abandon(call);
+                Abandon(probe);
+                throw new SiloUnreachableException(
+                    $"Grain {grain.GetPrimaryKeyString()} did not answer within {_options.AttemptTimeout.TotalSeconds:0.###} s, nor a probe within {_options.ProbeTimeout.TotalSeconds:0.###} s: its silo or the gateway on the way is unreachable.");
+            }
+            if (probe.IsFaulted || !probe.Result)
+            {
+                Abandon(call);
+                await probe; // a failed probe (a silo gone) fails the attempt with its own exception
+                // The grain answers and runs no call: this one is stuck on another path (a gateway the client has
+                // since stopped using, a silo declared dead meanwhile).
+                throw new SiloUnreachableException(
+                    $"Grain {grain.GetPrimaryKeyString()} answers but has not received the call sent {_options.AttemptTimeout.TotalSeconds:0.###} s ago: the path it took is unreachable.");
+            }
+            LogStillComputing(grain.GetPrimaryKeyString());
+        }
+        return await call;
+    }
+
+    /// <summary>True when <paramref name="task"/> has completed (in any way) within <paramref name="timeout"/>.</summary>
+    private async Task<bool> CompletesWithinAsync(Task task, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await task.WaitAsync(timeout, _time, cancellationToken);
+        }
+        catch (TimeoutException) when (!task.IsCompleted)
+        {
+            return false;
+        }
+        catch when (task.IsCompleted)
+        {
+            // Completed with a failure: the caller awaits it and sees it.
+        }
+        return true;
+    }
+
+    /// <summary>An abandoned call may fail later (Orleans' response timeout): its failure is seen by nobody, on purpose.</summary>
+    private static void Abandon(Task task) =>
+        task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The call to grain {Grain} is still running and its silo answers: waiting on")]
+    private partial void LogStillComputing(string grain);
+}

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+
+namespace Tests.Chaos;
+
+/// <summary>
+/// An open loop of new texts: one request of one text every 1/rate seconds on a fixed timetable, whatever the answers
+/// (a slow server does not slow the load down, so a stall shows as latency). Latency counts from the scheduled send
+/// time; every text is new, so every request reaches the grains and most run the model.
+/// </summary>
+public sealed class OpenLoopLoad(Uri api, double rate, string tag)
+{
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Sends for <paramref name="duration"/>, then waits for every answer.</summary>
+    public async Task<LoadWindow> RunAsync(TimeSpan duration)
+    {
+        using var http = new HttpClient { BaseAddress = api, Timeout = RequestTimeout };
+        var clock = Stopwatch.StartNew();
+        var interval = TimeSpan.FromSeconds(1 / rate);
+        var requests = new List<Task<RequestOutcome>>();
+        for (int n = 0; ; n++)
+        {
+            var scheduled = interval * n;
+            if (scheduled >= duration)
+            {
+                break;
+            }
+            var wait = scheduled - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+            requests.Add(SendAsync(http, $"{tag} new text {n}: the film is neither good nor bad", scheduled, clock));
+        }
+        return new LoadWindow(await Task.WhenAll(requests));
+    }
+
+    private static async Task<RequestOutcome> SendAsync(HttpClient http, string text, TimeSpan scheduled, Stopwatch clock)
+    {
+        await Task.Yield();
+        try
+        {
+            using var response = await http.PostAsJsonAsync("predict", new { text = new[] { text } });
+            string? failure = response.IsSuccessStatusCode ? null : $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            return new RequestOutcome(scheduled, clock.Elapsed - scheduled, failure);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return new RequestOutcome(scheduled, clock.Elapsed - scheduled, $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Tests.EndToEnd;
+using Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Tests.Chaos;
+
+/// <summary>
+/// Faults that are not deaths, on a cluster of real processes as <c>./run.sh cluster</c> runs it (two silos, the API,
+/// the member table's Redis and the predictions' own): a process stops answering without closing its sockets
+/// (SIGSTOP, then SIGCONT), under an open loop of new texts. Each fault gets its own measured window and a row of the
+/// table, written to the test output and to <c>artifacts/chaos.md</c> (<c>CHAOS_REPORT</c>). The pause lasts
+/// <c>CHAOS_PAUSE_SECONDS</c> (4 here; <c>scripts/chaos.sh</c> runs 6), the load <c>CHAOS_RATE</c> requests a second (20).
+/// </summary>
+[Collection(ChaosCollection.Name)]
+public sealed class PartialFailureTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Pause = TimeSpan.FromSeconds(Setting("CHAOS_PAUSE_SECONDS", 4));
+    private static readonly double Rate = Setting("CHAOS_RATE", 20);
+    private static readonly TimeSpan Before = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan After = TimeSpan.FromSeconds(Math.Max(8, Pause.TotalSeconds));
+
+    // The API's defaults (Routing:AttemptTimeout, Routing:ProbeTimeout): a call to a silo that does not answer is
+    // abandoned after both, and a client learns a gateway's death within its gateway list refresh (0.5 s).
+    private static readonly TimeSpan AttemptAndProbe = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan GatewayRefresh = TimeSpan.FromSeconds(0.5);
+
+    [Fact]
+    public async Task PausedSilo_PausedPredictionsRedis_PausedMemberTableRedis_NoFailedRequest_AndShortTails()
+    {
+        await using var cluster = await ProcessCluster.StartAsync(silos: 2, storageRedis: true);
+        var report = new StringBuilder(LoadWindow.Header).AppendLine();
+        string tag = Guid.NewGuid().ToString("N")[..8];
+
+        // 1. A silo paused: it is declared dead within about 2 s (Orleans' probes), its grains are reactivated on the
+        // other silo, and calls stuck on it are abandoned and repeated. Resumed, it finds itself declared dead and stops.
+        var paused = cluster.Silos["silo-2"];
+        TimeSpan? declaredDead = null;
+        var silo = await RunWindowAsync(cluster, $"{tag} silo", async () =>
+        {
+            paused.Pause();
+            var since = Stopwatch.StartNew();
+            while (since.Elapsed < Pause)
+            {
+                declaredDead ??= await cluster.StatusInTableAsync("silo-2") == SiloStatus.Dead ? since.Elapsed : null;
+                await Task.Delay(100);
+            }
+            paused.Resume();
+        });
+        report.AppendLine(silo.Row($"one silo paused {Pause.TotalSeconds:0} s"));
+        Assert.True(declaredDead is not null, $"silo-2 was not declared dead during a {Pause.TotalSeconds:0} s pause");
+        Assert.True(await paused.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the paused silo did not stop after it resumed declared dead:\n" + paused.Output);
+        output.WriteLine($"silo-2 declared dead {declaredDead!.Value.TotalSeconds:0.0} s into the pause; after it resumed it stopped itself (exit code {paused.ExitCode})");
+        // The supervisor's part (Kubernetes restarts the pod): the same silo again, on the same ports.
+        await paused.DisposeAsync();
+        Assert.True(await cluster.StartSilo("silo-2").WaitReadyAsync(TimeSpan.FromSeconds(60)), "silo-2 did not come back:\n" + cluster.Silos["silo-2"].Output);
+
+        // 2. The predictions' Redis paused: a cache tier, so misses stop waiting on it.
+        var storage = await RunWindowAsync(cluster, $"{tag} storage", async () =>
+        {
+            cluster.StorageRedis!.Freeze();
+            await Task.Delay(Pause);
+            cluster.StorageRedis.Thaw();
+        });
+        report.AppendLine(storage.Row($"the predictions' Redis paused {Pause.TotalSeconds:0} s"));
+
+        // 3. The member table's Redis paused: membership waits, requests do not.
+        var membership = await RunWindowAsync(cluster, $"{tag} membership", async () =>
+        {
+            cluster.Redis.Freeze();
+            await Task.Delay(Pause);
+            cluster.Redis.Thaw();
+        });
+        report.AppendLine(membership.Row($"the member table's Redis paused {Pause.TotalSeconds:0} s"));
+
+        Write(report.ToString());
+        AssertAllAnswered(silo, "silo pause");
+        AssertAllAnswered(storage, "predictions' Redis pause");
+        AssertAllAnswered(membership, "member table's Redis pause");
+        Assert.True(silo.Percentile(99) < TimeSpan.FromSeconds(3), $"silo pause: p99 {silo.Percentile(99)}");
+        var bound = declaredDead.Value + AttemptAndProbe + GatewayRefresh + TimeSpan.FromSeconds(1);
+        Assert.True(silo.Max < bound, $"silo pause: a request waited {silo.Max}, more than the attempt and probe timeouts after the death declaration ({bound})");
+        Assert.True(storage.Percentile(99) < TimeSpan.FromMilliseconds(500), $"predictions' Redis pause: p99 {storage.Percentile(99)}");
+        Assert.True(membership.Percentile(99) < TimeSpan.FromMilliseconds(500), $"member table's Redis pause: p99 {membership.Percentile(99)}");
+    }
+
+    /// <summary>An open loop for <see cref="Before"/> + the pause + <see cref="After"/>, the fault starting after <see cref="Before"/>.</summary>
+    private static async Task<LoadWindow> RunWindowAsync(ProcessCluster cluster, string tag, Func<Task> fault)
+    {
+        var load = new OpenLoopLoad(cluster.Api.Address, Rate, tag).RunAsync(Before + Pause + After);
+        await Task.Delay(Before);
+        await fault();
+        return await load;
+    }
+
+    private static void AssertAllAnswered(LoadWindow window, string fault) =>
+        Assert.True(window.Failed == 0, $"{fault}: {window.Failed} failed, e.g. " + string.Join("\n", window.Outcomes.Where(o => o.Failure is not null).Take(5).Select(o => o.Failure)));
+
+    private void Write(string table)
+    {
+        output.WriteLine(table);
+        string path = Environment.GetEnvironmentVariable("CHAOS_REPORT") is { Length: > 0 } given ? given : Path.Combine(RepositoryPaths.Root, "artifacts", "chaos.md");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, $"rate {Rate.ToString(CultureInfo.InvariantCulture)} new texts/s, pauses of {Pause.TotalSeconds:0} s\n\n{table}");
+    }
+
+    private static double Setting(string name, double fallback) =>
+        double.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value > 0 ? value : fallback;
+}
