@@ -45,6 +45,11 @@ public sealed partial class InferenceEngine : IHostedService, IDisposable
     /// </summary>
     private readonly List<InferenceRequest> _staged;
     private readonly int _stageCapacity;
+    /// <summary>How many texts of one request the window holds at most: enough batches to keep every worker busy, at most half the window.</summary>
+    private readonly int _requestShare;
+    private readonly StagingOverflow _overflow = new();
+    /// <summary>Staged texts per request of several texts (batch loop only; recounted at each staging).</summary>
+    private readonly Dictionary<Guid, int> _stagedByRequest = [];
     private readonly LengthAwareBatcher _batcher;
     private int _stagedCount;
     private Task? _batchLoop;
@@ -72,6 +77,7 @@ public sealed partial class InferenceEngine : IHostedService, IDisposable
         });
         _stageCapacity = StageBatches * _options.MaxBatchSize;
         _staged = new List<InferenceRequest>(_stageCapacity);
+        _requestShare = Math.Max(1, Math.Min(_options.MaxBatchSize * _options.WorkerCount, _stageCapacity / 2));
         _batcher = new LengthAwareBatcher(_options.MaxBatchSize, _options.MaxBatchTokens, _stageCapacity, _options.MaxReorderDelay, _time, metrics);
         _workers = new InferenceWorker[_options.WorkerCount];
         for (int i = 0; i < _workers.Length; i++)
@@ -127,7 +133,7 @@ public sealed partial class InferenceEngine : IHostedService, IDisposable
         }
         long[] ids = ArrayPool<long>.Shared.Rent(_model.MaxTokens);
         int length = _model.Tokenizer.Encode(text, ids.AsSpan(0, _model.MaxTokens));
-        var (admitted, retryAfter, ticket) = _admission.TryAdmit(requestId, requestTexts, length);
+        var (admitted, retryAfter, ticket, fairTag) = _admission.TryAdmit(requestId, requestTexts, length);
         if (!admitted)
         {
             // Over the budget: say so now rather than make the caller wait behind the backlog.
@@ -135,7 +141,7 @@ public sealed partial class InferenceEngine : IHostedService, IDisposable
             _metrics.RecordRejected();
             return ValueTask.FromResult(InferenceOutcome.Refused(retryAfter));
         }
-        var request = new InferenceRequest(ids, length, _time.GetTimestamp(), _admission, cancellationToken, ticket);
+        var request = new InferenceRequest(ids, length, _time.GetTimestamp(), _admission, cancellationToken, ticket, fairTag);
         if (!_queue.Writer.TryWrite(request))
         {
             request.Release();
@@ -233,6 +239,7 @@ public sealed partial class InferenceEngine : IHostedService, IDisposable
         _failure = failure;
         _queue.Writer.TryComplete(failure);
         var waiting = new List<InferenceRequest>(_staged);
+        waiting.AddRange(_overflow.TakeAll());
         _staged.Clear();
         Volatile.Write(ref _stagedCount, 0);
         if (filling is not null)
@@ -290,24 +297,59 @@ public sealed partial class InferenceEngine : IHostedService, IDisposable
             }
         }
         _batcher.Form(_staged, batch);
-        Volatile.Write(ref _stagedCount, _staged.Count);
+        Volatile.Write(ref _stagedCount, _staged.Count + _overflow.Count);
+        long started = long.MinValue;
+        foreach (var request in batch)
+        {
+            started = Math.Max(started, request.FairTag);
+        }
+        _admission.Started(started);
         return true;
     }
 
-    /// <summary>Moves queued texts into the staging window (up to its size), dropping callers that gave up.</summary>
+    /// <summary>
+    /// Moves queued texts into the staging window (up to its size), dropping callers that gave up. No request holds
+    /// more than its share of the window: its further texts wait in <see cref="_overflow"/>, in order, so the texts of
+    /// requests queued behind a large one still reach the window and are batched beside it.
+    /// </summary>
     private void Stage(ChannelReader<InferenceRequest> reader)
     {
+        _stagedByRequest.Clear();
+        foreach (var staged in _staged)
+        {
+            if (staged.RequestId != Guid.Empty)
+            {
+                _stagedByRequest[staged.RequestId] = _stagedByRequest.GetValueOrDefault(staged.RequestId) + 1;
+            }
+        }
+        _overflow.Refill(_staged, _stagedByRequest, _requestShare, _stageCapacity, Drop);
         while (_staged.Count < _stageCapacity && reader.TryRead(out var next))
         {
             if (next.IsAbandoned)
             {
-                _metrics.RecordDropped();
-                next.Release();
+                Drop(next);
                 continue;
+            }
+            var requestId = next.RequestId;
+            if (requestId != Guid.Empty)
+            {
+                int inWindow = _stagedByRequest.GetValueOrDefault(requestId);
+                if (inWindow >= _requestShare || _overflow.Holds(requestId))
+                {
+                    _overflow.Add(next);
+                    continue;
+                }
+                _stagedByRequest[requestId] = inWindow + 1;
             }
             _staged.Add(next);
         }
-        Volatile.Write(ref _stagedCount, _staged.Count);
+        Volatile.Write(ref _stagedCount, _staged.Count + _overflow.Count);
+    }
+
+    private void Drop(InferenceRequest request)
+    {
+        _metrics.RecordDropped();
+        request.Release();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Inference started: {Workers} worker(s), batches of at most {MaxBatchSize} texts / {MaxBatchTokens} padded tokens, queueing budget {MaxQueueMs} ms, reorder delay {ReorderMs} ms")]

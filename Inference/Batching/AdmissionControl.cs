@@ -8,6 +8,14 @@ namespace Inference.Batching;
 /// refused too, so a refused request computes nothing. One lock guards every figure; it is held for a few
 /// additions, never across a wait.
 /// <para>
+/// The work ahead of a new request is counted as the engine serves it: fairly. The batch loop keeps no request from
+/// holding more than its share of the staging window, and the batcher serves the oldest text within the reorder
+/// delay, so a request competes with each other request for at most its own work: the wait it is admitted on is
+/// the sum over requests in progress of the smaller of their outstanding work and its own. A small request behind a
+/// large one is admitted (it is served beside it), and a large request behind many is refused as before; texts on
+/// their own (most traffic) each count whole, as in a queue.
+/// </para>
+/// <para>
 /// Work is counted in real tokens, throughput in cost: a run costs its padded tokens plus a fixed overhead
 /// (<see cref="LengthAwareBatcher.RunOverheadTokens"/>), so a batch of one measures the same speed as a full batch
 /// and a light load does not make the engine look slow. The estimate assumes queued texts will be batched tightly;
@@ -38,6 +46,12 @@ internal sealed class AdmissionControl
     /// <summary>Tokens and texts reserved for admitted requests' texts that have not arrived yet.</summary>
     private long _reservedTokens;
     private int _reservedTexts;
+    /// <summary>Start-time fair queuing's virtual time: the highest tag of a text that has started (tokens of work).</summary>
+    private long _virtualTime;
+    /// <summary>Tokens of admitted texts that are requests of their own, not yet finished.</summary>
+    private long _singleTokens;
+    /// <summary>Requests of several texts with work outstanding (admitted or reserved): what a newcomer shares the engine with.</summary>
+    private readonly HashSet<RequestTicket> _inProgress = [];
 
     public AdmissionControl(TimeProvider time, InferenceOptions options)
     {
@@ -78,8 +92,11 @@ internal sealed class AdmissionControl
     /// the work ahead of it is expected to take at most the budget, and the count cap holds the whole request.
     /// Refused, the wait to retry after: the time the work ahead needs, at least a second.
     /// </summary>
-    /// <returns>Admitted with the request's ticket (null for a text on its own), which the text hands back at <see cref="Release"/>.</returns>
-    public (bool Admitted, TimeSpan RetryAfter, RequestTicket? Ticket) TryAdmit(Guid requestId, int requestTexts, int tokens)
+    /// <returns>
+    /// Admitted with the request's ticket (null for a text on its own), which the text hands back at <see cref="Release"/>,
+    /// and the text's fair-queuing tag (<see cref="FairTagFor"/>).
+    /// </returns>
+    public (bool Admitted, TimeSpan RetryAfter, RequestTicket? Ticket, long FairTag) TryAdmit(Guid requestId, int requestTexts, int tokens)
     {
         bool grouped = requestTexts > 1 && requestId != Guid.Empty;
         lock (_lock)
@@ -90,23 +107,25 @@ internal sealed class AdmissionControl
             {
                 if (!decided.Admitted)
                 {
-                    return (false, decided.RetryAfter, null);
+                    return (false, decided.RetryAfter, null, 0);
                 }
                 if (decided.Reserved > 0)
                 {
                     decided.Reserved--;
                     _reservedTexts--;
                     _reservedTokens -= decided.TokensPerText;
+                    decided.Outstanding -= decided.TokensPerText;
                 }
-                Add(tokens);
-                return (true, TimeSpan.Zero, decided);
+                Add(tokens, decided);
+                return (true, TimeSpan.Zero, decided, FairTagFor(decided, tokens));
             }
 
             int texts = grouped ? requestTexts : 1;
-            // The request's wait is the work ahead of its first text; its own texts are its service time, not its
-            // queueing (a large request on an idle engine is admitted however long it takes). The count cap counts
+            // The request's wait is the work it shares the engine with (see the type's remarks); its own texts are its
+            // service time, not its queueing (a large request on an idle engine is admitted however long it takes).
+            // Its other texts are assumed as long as this one (the only one measured so far). The count cap counts
             // all of them: they must fit in memory.
-            var wait = WaitFor(_admittedTokens + _reservedTokens);
+            var wait = WaitFor(WorkSharedWith((long)texts * tokens));
             bool admitted = wait <= _budget && _admittedTexts + _reservedTexts + texts <= _capacity;
             var retryAfter = admitted ? TimeSpan.Zero : RetryAfterFor(wait);
             // Its other texts are assumed as long as this one (the only one measured so far).
@@ -121,13 +140,14 @@ internal sealed class AdmissionControl
                 {
                     _reservedTexts += texts - 1;
                     _reservedTokens += othersTokens;
+                    ticket.Outstanding += othersTokens;
                 }
             }
             if (admitted)
             {
-                Add(tokens);
+                Add(tokens, ticket);
             }
-            return (admitted, retryAfter, admitted ? ticket : null);
+            return (admitted, retryAfter, admitted ? ticket : null, admitted ? FairTagFor(ticket, tokens) : 0);
         }
     }
 
@@ -142,10 +162,17 @@ internal sealed class AdmissionControl
         {
             _admittedTokens -= tokens;
             _admittedTexts--;
-            if (ticket is { Reserved: > 0 })
+            if (ticket is null)
+            {
+                _singleTokens -= tokens;
+                return;
+            }
+            ticket.Outstanding -= tokens;
+            if (ticket.Reserved > 0)
             {
                 Unreserve(ticket);
             }
+            ForgetIfDone(ticket);
         }
     }
 
@@ -158,10 +185,65 @@ internal sealed class AdmissionControl
         }
     }
 
-    private void Add(int tokens)
+    private void Add(int tokens, RequestTicket? ticket)
     {
         _admittedTokens += tokens;
         _admittedTexts++;
+        if (ticket is null)
+        {
+            _singleTokens += tokens;
+            return;
+        }
+        ticket.Outstanding += tokens;
+        _inProgress.Add(ticket);
+    }
+
+    /// <summary>
+    /// The text's start tag in start-time fair queuing, counted in tokens of work: a text on its own starts at the
+    /// engine's virtual time (the highest tag it has started); a text of a request of several starts where the
+    /// request's previous text ends (its tag plus its cost). A large request's texts are spread over its own work,
+    /// so a text arriving meanwhile is tagged before most of them and is batched among them rather than after them.
+    /// </summary>
+    private long FairTagFor(RequestTicket? ticket, int tokens)
+    {
+        if (ticket is null)
+        {
+            return _virtualTime;
+        }
+        long tag = Math.Max(_virtualTime, ticket.NextTag);
+        ticket.NextTag = tag + tokens + LengthAwareBatcher.RunOverheadTokens;
+        return tag;
+    }
+
+    /// <summary>A batch holding texts tagged up to <paramref name="tag"/> has started: the virtual time moves on.</summary>
+    public void Started(long tag)
+    {
+        lock (_lock)
+        {
+            _virtualTime = Math.Max(_virtualTime, tag);
+        }
+    }
+
+    /// <summary>
+    /// The work a new request of <paramref name="ownTokens"/> shares the engine with before it is done: each request in
+    /// progress for at most as much as the newcomer's own, texts on their own whole (each is at most one text of work).
+    /// </summary>
+    private long WorkSharedWith(long ownTokens)
+    {
+        long shared = _singleTokens;
+        foreach (var ticket in _inProgress)
+        {
+            shared += Math.Min(ticket.Outstanding, ownTokens);
+        }
+        return shared;
+    }
+
+    private void ForgetIfDone(RequestTicket ticket)
+    {
+        if (ticket.Outstanding <= 0)
+        {
+            _inProgress.Remove(ticket);
+        }
     }
 
     /// <summary>The time <paramref name="tokens"/> of work take at the measured throughput; zero before any measurement (admit).</summary>
@@ -186,9 +268,12 @@ internal sealed class AdmissionControl
 
     private void Unreserve(RequestTicket ticket)
     {
+        long tokens = (long)ticket.Reserved * ticket.TokensPerText;
         _reservedTexts -= ticket.Reserved;
-        _reservedTokens -= (long)ticket.Reserved * ticket.TokensPerText;
+        _reservedTokens -= tokens;
+        ticket.Outstanding -= tokens;
         ticket.Reserved = 0;
+        ForgetIfDone(ticket);
     }
 
     /// <summary>The decision for one request of several texts, and what it still reserves (guarded by the owner's lock).</summary>
@@ -201,5 +286,9 @@ internal sealed class AdmissionControl
         /// <summary>Texts of the request not arrived yet (0 for a refused request: nothing is reserved).</summary>
         public int Reserved { get; set; } = admitted ? reserved : 0;
         public int TokensPerText { get; } = tokensPerText;
+        /// <summary>Tokens admitted and not finished, plus those reserved: the request's work still to do.</summary>
+        public long Outstanding { get; set; }
+        /// <summary>The fair-queuing tag of the request's next text (see <see cref="FairTagFor"/>).</summary>
+        public long NextTag { get; set; }
     }
 }

@@ -15,14 +15,16 @@ internal sealed class InferenceRequest
     private int _workReleased;
 
     /// <param name="arrivedAt">A <see cref="TimeProvider.GetTimestamp"/> of the engine's clock (the batcher's fairness clock).</param>
+    /// <param name="fairTag">Its place among the requests sharing the engine (<see cref="AdmissionControl"/>'s virtual time, in tokens).</param>
     /// <param name="admission">Told when the text is done, so its work no longer counts as ahead of others.</param>
     /// <param name="ticket">The admitted request the text is part of (null: a text on its own).</param>
     public InferenceRequest(long[] tokenIds, int length, long arrivedAt, AdmissionControl? admission, CancellationToken cancellationToken,
-        AdmissionControl.RequestTicket? ticket = null)
+        AdmissionControl.RequestTicket? ticket = null, long fairTag = 0)
     {
         TokenIds = tokenIds;
         Length = length;
         ArrivedAt = arrivedAt;
+        FairTag = fairTag;
         _admission = admission;
         _ticket = ticket;
         if (cancellationToken.CanBeCanceled)
@@ -40,6 +42,9 @@ internal sealed class InferenceRequest
         }
     }
 
+    /// <summary>The request this text is part of; <see cref="Guid.Empty"/> for a text on its own.</summary>
+    public Guid RequestId => _ticket?.RequestId ?? Guid.Empty;
+
     /// <summary>Rented from <see cref="ArrayPool{T}.Shared"/>; the first <see cref="Length"/> entries are valid.</summary>
     public long[] TokenIds { get; }
 
@@ -47,6 +52,13 @@ internal sealed class InferenceRequest
 
     /// <summary>When the text was admitted, on the engine's clock.</summary>
     public long ArrivedAt { get; }
+
+    /// <summary>
+    /// Start-time fair queuing's tag, in tokens of work: a text on its own gets the engine's virtual time when it
+    /// arrives; the texts of a request of several follow one another by their cost. Among overdue texts the batcher
+    /// serves the lowest tag first, so a small request is served beside a large one instead of after it.
+    /// </summary>
+    public long FairTag { get; }
 
     /// <summary>The outcome; continuations run asynchronously so the inference thread never runs caller code.</summary>
     public TaskCompletionSource<InferenceOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

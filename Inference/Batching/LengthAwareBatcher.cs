@@ -4,9 +4,11 @@ namespace Inference.Batching;
 /// Forms one batch from the staging window: the run of texts of similar length that wastes least on padding
 /// and per-run overhead, within the batch's size and padded-token budgets. Every row of a batch is padded to its longest, so batching by arrival
 /// alone spends much of a run on padding when lengths vary (SST-2 sentences run from 3 to 60+ tokens).
-/// Fairness is in time: once the oldest staged text has been passed over for <c>maxReorderDelay</c>, the next
-/// batch is formed around it, so no text waits longer than that (plus the batch running when it fell due)
-/// behind texts that arrived after it.
+/// Fairness is in time: once a staged text has been passed over for <c>maxReorderDelay</c>, the next batch is formed
+/// around an overdue text, so no text waits longer than that (plus the batches running) behind texts that arrived
+/// after it. Among overdue texts the one with the lowest fair-queuing tag goes first
+/// (<see cref="InferenceRequest.FairTag"/>): texts on their own in arrival order, a large request's texts spread over
+/// its own work, so requests share the engine rather than queue behind each other.
 /// </summary>
 internal sealed class LengthAwareBatcher
 {
@@ -45,18 +47,25 @@ internal sealed class LengthAwareBatcher
             return;
         }
 
-        int anchor = 0;
+        // Among the texts passed over for the reorder delay (the oldest is one if any is), the one with the lowest
+        // fair-queuing tag: a small request that arrived behind a large one goes before the large one's later texts.
+        int first = -1;
         for (int i = 0; i < count; i++)
         {
             _order[i] = ((long)staged[i].Length << 32) | (uint)i;
+            if (_time.GetElapsedTime(staged[i].ArrivedAt) >= _maxReorderDelay && (first < 0 || staged[i].FairTag < staged[first].FairTag))
+            {
+                first = i;
+            }
         }
         Array.Sort(_order, 0, count);
-        while ((int)_order[anchor] != 0)
+        bool overdue = first >= 0;
+        int anchor = 0;
+        while (overdue && (int)_order[anchor] != first)
         {
             anchor++;
         }
 
-        bool overdue = _time.GetElapsedTime(staged[0].ArrivedAt) >= _maxReorderDelay;
         var (low, high) = overdue ? WindowAround(anchor, count) : BestWindow(count);
         for (int position = low; position <= high; position++)
         {
