@@ -113,12 +113,15 @@ public static class PredictionSiloBuilderExtensions
     {
         silo.Services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         silo.Services.AddOptions<StorageOptions>().Configure(options => StorageOptions.Bind(configuration, options)).ValidateOnStart();
+        // Grains reach storage through its tier: reads within a budget, writes in the background, a breaker.
+        silo.Services.AddPredictionStorageTier();
         var storage = StorageOptions.From(configuration);
         if (storage.Provider == StorageProvider.None)
         {
             silo.Services.AddKeyedSingleton<IGrainStorage, NoGrainStorage>(PredictionStorage.Name);
             return;
         }
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PredictionStorageLifecycle>();
         var redis = storage.RedisOr(ClusterSettings.RedisIn(configuration));
         silo.AddRedisGrainStorage(PredictionStorage.Name, (OptionsBuilder<Orleans.Persistence.RedisStorageOptions> options) => options.Configure<Serializer, IOptions<ClusterOptions>>((o, serializer, cluster) =>
         {

@@ -1,39 +1,27 @@
 using System.Collections.Immutable;
-using Grains.Hosting;
 using Inference.Model;
 using Grains.Interfaces;
 using Grains.Placement;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Orleans.Storage;
+using Grains.Storage;
 
 namespace Grains.Prediction;
 
 /// <summary>
 /// The owner of one text's prediction: its state (the scores) is the cache entry, read from grain storage
-/// when the grain activates and written there after an inference. Calls are turn-based, so concurrent asks
-/// for a new text wait for the one inference (single flight). Storage is a cache tier, never a dependency:
-/// a failed read or write is a miss or a lost copy, never a failed call.
+/// on the first call and stored there after an inference. Calls are turn-based, so concurrent asks
+/// for a new text wait for the one inference (single flight). Storage is a cache tier, never a dependency
+/// (<see cref="PredictionStore"/>): a read that fails or does not answer within its budget is a miss, and the
+/// write happens in the background after the answer.
 /// </summary>
 [ModelHashPlacement]
-internal sealed partial class PredictionGrain(
-    [FromKeyedServices(PredictionStorage.Name)] IGrainStorage storage,
+internal sealed class PredictionGrain(
+    PredictionStore store,
     SentimentModel model,
-    StorageHealth storageHealth,
-    MemoryPressure memoryPressure,
-    ILogger<PredictionGrain> logger) : Grain, IPredictionGrain
+    MemoryPressure memoryPressure) : Grain, IPredictionGrain
 {
-    private const string StateName = "scores";
-
-    private readonly GrainState<PredictionState> _state = new(new PredictionState());
-    private bool _servesModel;
-
     /// <summary>The cached scores; default until known.</summary>
-    private ImmutableArray<float> Scores
-    {
-        get => _state.State?.Scores ?? default;
-        set => (_state.State ??= new PredictionState()).Scores = value;
-    }
+    private ImmutableArray<float> _scores;
+    private bool _servesModel;
     private bool _storageRead;
     /// <summary>A <see cref="PredictAsync"/> call is in progress (calls are not reentrant: at most one).</summary>
     private bool _running;
@@ -48,9 +36,9 @@ internal sealed partial class PredictionGrain(
 
     public async ValueTask<PredictionResult> PredictAsync(string text, AdmissionTicket ticket, CancellationToken cancellationToken)
     {
-        if (!Scores.IsDefault)
+        if (!_scores.IsDefault)
         {
-            return new PredictionResult(PredictionStatus.Ok, Scores, PredictionSource.Memory);
+            return new PredictionResult(PredictionStatus.Ok, _scores, PredictionSource.Memory);
         }
         _running = true;
         try
@@ -71,10 +59,17 @@ internal sealed partial class PredictionGrain(
             DeactivateOnIdle();
             return PredictionResult.OtherModel;
         }
-        if (!_storageRead && await TryReadStorageAsync())
+        if (!_storageRead)
         {
-            LeaveIfMemoryIsShort();
-            return new PredictionResult(PredictionStatus.Ok, Scores, PredictionSource.Storage);
+            // Once per activation: a miss (or no answer) now is not asked again; the grain computes and keeps the scores.
+            _storageRead = true;
+            var stored = await store.ReadAsync(this.GetGrainId(), model.LabelCount);
+            if (!stored.IsDefault)
+            {
+                _scores = stored;
+                LeaveIfMemoryIsShort();
+                return new PredictionResult(PredictionStatus.Ok, _scores, PredictionSource.Storage);
+            }
         }
 
         var inferred = await GrainFactory.GetGrain<IInferenceGrain>(0).InferAsync(text, ticket, cancellationToken);
@@ -85,8 +80,8 @@ internal sealed partial class PredictionGrain(
             DeactivateOnIdle();
             return inferred;
         }
-        Scores = inferred.Scores;
-        await TryWriteStorageAsync();
+        _scores = inferred.Scores;
+        store.Save(this.GetGrainId(), _scores);
         LeaveIfMemoryIsShort();
         return inferred;
     }
@@ -101,45 +96,4 @@ internal sealed partial class PredictionGrain(
             DeactivateOnIdle();
         }
     }
-
-    /// <summary>True when storage held the scores. Any failure counts as a miss (once per activation).</summary>
-    private async Task<bool> TryReadStorageAsync()
-    {
-        _storageRead = true;
-        try
-        {
-            await storage.ReadStateAsync(StateName, this.GetGrainId(), _state);
-            storageHealth.RecordSuccess();
-            return !Scores.IsDefaultOrEmpty && Scores.Length == model.LabelCount;
-        }
-        catch (Exception e)
-        {
-            storageHealth.RecordFailure(e);
-            _state.State = new PredictionState();
-            _state.ETag = null;
-            return false;
-        }
-    }
-
-    private async Task TryWriteStorageAsync()
-    {
-        try
-        {
-            await storage.WriteStateAsync(StateName, this.GetGrainId(), _state);
-            storageHealth.RecordSuccess();
-        }
-        catch (InconsistentStateException)
-        {
-            // Another activation (a silo that was thought dead, or a read that failed) stored this key
-            // first. Predictions are pure functions of model and text: its copy is as good as ours.
-            LogConcurrentWrite(this.GetPrimaryKeyString());
-        }
-        catch (Exception e)
-        {
-            storageHealth.RecordFailure(e);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Prediction {Key} was already stored by another activation")]
-    private partial void LogConcurrentWrite(string key);
 }

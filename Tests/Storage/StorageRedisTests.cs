@@ -12,7 +12,7 @@ namespace Tests.Storage;
 /// <summary>
 /// Which Redis the predictions land in, on a cluster of real processes' code (<see cref="LocalCluster"/>: a real
 /// redis-server for the member table, a second one for predictions when <c>Storage:Redis</c> names it), and the start
-/// refused for a <c>Storage:Redis</c> section that cannot be used.
+/// refused for a <c>Storage</c> section that cannot be used.
 /// </summary>
 [Collection(LocalClusterCollection.Name)]
 public sealed class StorageRedisTests
@@ -74,6 +74,9 @@ public sealed class StorageRedisTests
     [InlineData("Storage:Redis:CommandTimeout", "00:00:00", "Storage:Redis:CommandTimeout must be positive")]
     [InlineData("Storage:Redis:Password", "a password for no Redis", "Storage:Redis:Endpoint is empty but Storage:Redis has a user or password")]
     [InlineData("Storage:TimeToLive", "-00:00:01", "Storage:TimeToLive must be 0 (no expiry) or positive")]
+    [InlineData("Storage:ReadTimeout", "00:00:00", "Storage:ReadTimeout must be from 1 ms to 00:00:05, not 00:00:00")]
+    [InlineData("Storage:WriteTimeout", "00:05:00", "Storage:WriteTimeout must be from 1 ms to 00:01:00, not 00:05:00")]
+    [InlineData("Storage:WriteQueueCapacity", "0", "Storage:WriteQueueCapacity must be from 1 to 1000000, not 0")]
     public async Task BadStorageSection_StopsTheSilosStart_NamingTheKey(string key, string value, string message)
     {
         var settings = new Dictionary<string, string?>
