@@ -17,7 +17,7 @@ namespace Tests.Storage;
 /// storage tier had budgets and a breaker, every cache miss waited for the whole pause (p99 5.2 s for a 6 s pause at
 /// 20 new texts a second).
 /// </summary>
-[Collection(LocalClusterCollection.Name)]
+[Collection(Chaos.ChaosCollection.Name)]
 public sealed class FrozenStorageRedisTests(ITestOutputHelper output)
 {
     private const int TextsPerSecond = 20;
