@@ -1,8 +1,11 @@
 namespace Tests.Chaos;
 
 /// <summary>The requests of one measured window, with the figures of the fault table.</summary>
-public sealed class LoadWindow(RequestOutcome[] outcomes)
+public sealed class LoadWindow(RequestOutcome[] outcomes, DateTime startedAt)
 {
+    /// <summary>When the window's first request was due (UTC), to find its requests in the processes' logs.</summary>
+    public DateTime StartedAt => startedAt;
+
     public IReadOnlyList<RequestOutcome> Outcomes => outcomes;
 
     public int Failed => outcomes.Count(o => o.Failure is not null);

@@ -16,6 +16,7 @@ public sealed class OpenLoopLoad(Uri api, double rate, string tag)
     public async Task<LoadWindow> RunAsync(TimeSpan duration)
     {
         using var http = new HttpClient { BaseAddress = api, Timeout = RequestTimeout };
+        var startedAt = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         var interval = TimeSpan.FromSeconds(1 / rate);
         var requests = new List<Task<RequestOutcome>>();
@@ -33,7 +34,7 @@ public sealed class OpenLoopLoad(Uri api, double rate, string tag)
             }
             requests.Add(SendAsync(http, $"{tag} new text {n}: the film is neither good nor bad", scheduled, clock));
         }
-        return new LoadWindow(await Task.WhenAll(requests));
+        return new LoadWindow(await Task.WhenAll(requests), startedAt);
     }
 
     private static async Task<RequestOutcome> SendAsync(HttpClient http, string text, TimeSpan scheduled, Stopwatch clock)
