@@ -25,7 +25,8 @@ public static class PredictProblems
 
     /// <summary>
     /// The body could not be read, as Kestrel (or our own byte count) says: 413 too large, 408 slower than the
-    /// minimum data rate, 400 malformed framing (bad chunk size or terminator, body shorter than Content-Length).
+    /// minimum data rate (a body that stops short of its Content-Length on an open connection included), 400 malformed
+    /// chunk framing.
     /// </summary>
     public static IResult BodyUnreadable(BadHttpRequestException failure, ApiOptions limits) => failure.StatusCode switch
     {
