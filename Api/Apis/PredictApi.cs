@@ -42,6 +42,10 @@ public static class PredictApi
         {
             return PredictProblems.UnsupportedMediaType(refusal);
         }
+        if (ContentCoding.Refusal(context.Request.Headers.ContentEncoding) is { } coding)
+        {
+            return PredictProblems.UnsupportedContentCoding(context, coding);
+        }
         var (parse, unreadable) = await ReadBodyAsync(context, limits);
         if (unreadable is not null)
         {

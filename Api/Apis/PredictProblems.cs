@@ -9,13 +9,24 @@ namespace Api.Apis;
 /// </summary>
 public static class PredictProblems
 {
-    /// <summary>415: the body is not declared as UTF-8 JSON.</summary>
+    /// <summary>415: the body is not declared as UTF-8 JSON. No Accept-Encoding: RFC 9110 keeps that header for refused codings.</summary>
     public static IResult UnsupportedMediaType(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported Content-Type", detail: detail);
 
     /// <summary>
+    /// 415 for a compressed body (RFC 9110 §15.5.16), with <c>Accept-Encoding: identity</c> so the client can tell a
+    /// refused coding from a refused media type (§12.5.3).
+    /// </summary>
+    public static IResult UnsupportedContentCoding(HttpContext context, string detail)
+    {
+        context.Response.Headers.AcceptEncoding = ContentCoding.Identity;
+        return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported Content-Encoding", detail: detail);
+    }
+
+    /// <summary>
     /// The body could not be read, as Kestrel (or our own byte count) says: 413 too large, 408 slower than the
-    /// minimum data rate, 400 malformed framing (bad chunk size or terminator, body shorter than Content-Length).
+    /// minimum data rate (a body that stops short of its Content-Length on an open connection included), 400 malformed
+    /// chunk framing.
     /// </summary>
     public static IResult BodyUnreadable(BadHttpRequestException failure, ApiOptions limits) => failure.StatusCode switch
     {

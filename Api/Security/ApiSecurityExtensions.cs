@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Api.Security;
@@ -20,12 +21,23 @@ public static class ApiSecurityExtensions
         // disk, a warning at every start in a read-only container) for cookies nobody issues.
         services.AddAuthenticationCore();
         new AuthenticationBuilder(services).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthentication.SchemeName, null);
+        // The authentication middleware reads the key of every request, so the rate limiter, which runs before
+        // authorization answers 401, knows whose bucket a request spends (see UseApiSecurity).
+        services.AddOptions<AuthenticationOptions>().Configure<ApiKeySet>((authentication, keys) =>
+        {
+            if (keys.IsEnabled)
+            {
+                authentication.DefaultAuthenticateScheme = ApiKeyAuthentication.SchemeName;
+            }
+        });
         services.AddAuthorizationBuilder().AddPolicy(ApiKeyAuthentication.PolicyName, policy =>
             policy.AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName).RequireAuthenticatedUser());
 
         services.AddOptions<ClientRateLimitOptions>().Bind(configuration.GetSection(ClientRateLimitOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ClientPartitions>();
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<ClientRateLimitOptions>>((limiter, limits) => ClientRateLimiting.Configure(limiter, limits.Value));
+        services.AddOptions<RateLimiterOptions>().Configure<ClientPartitions>(ClientRateLimiting.Configure);
 
         services.AddOptions<ForwardedHeadersSettings>().Bind(configuration.GetSection(ForwardedHeadersSettings.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ForwardedHeadersSettings>>((forwarded, settings) =>
@@ -45,14 +57,15 @@ public static class ApiSecurityExtensions
     }
 
     /// <summary>
-    /// The middleware, in order: the client's address from trusted proxies (before anything reads it), the API key
-    /// (authentication, then the policy of the endpoint), then the rate limit, which partitions by the key found.
+    /// The middleware, in order: the API key read (authentication), the rate limit, which partitions by the key found,
+    /// then the policy of the endpoint (authorization: 401 without a valid key). The limit comes before the 401, so a
+    /// missing or wrong key spends the bucket of the client's address: keys cannot be guessed faster than the limit.
     /// </summary>
     public static WebApplication UseApiSecurity(this WebApplication app)
     {
         app.UseAuthentication();
-        app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseAuthorization();
         return app;
     }
 

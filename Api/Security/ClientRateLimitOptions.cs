@@ -4,7 +4,8 @@ namespace Api.Security;
 
 /// <summary>
 /// A token bucket per client on <c>POST /predict</c> (section <c>RateLimit</c>): a client is its API key when it sent
-/// one, else its IP address (see <see cref="ForwardedHeadersSettings"/> behind a proxy). Off (0) by default.
+/// a valid one, else its IP address, or its IPv6 network (see <see cref="ForwardedHeadersSettings"/> behind a proxy).
+/// Off (0) by default.
 /// </summary>
 public sealed class ClientRateLimitOptions : IValidatableObject
 {
@@ -17,6 +18,20 @@ public sealed class ClientRateLimitOptions : IValidatableObject
     /// <summary>Requests a client may make at once after a quiet spell (the bucket's size); 0 = one second's worth.</summary>
     [Range(0, 10_000_000)]
     public int Burst { get; set; }
+
+    /// <summary>
+    /// IPv6 clients are told apart by this many leading bits: a site or a home is given a /64 (or more), so one
+    /// client owns every address in it and per-address buckets would let it pick among 2^64.
+    /// </summary>
+    [Range(1, 128)]
+    public int IPv6PrefixLength { get; set; } = 64;
+
+    /// <summary>
+    /// Buckets held at most (about 0.4 KB each, and the limiter visits every one ten times a second); once reached,
+    /// addresses without a bucket share one until idle buckets are dropped. API keys always get their own.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxClients { get; set; } = 10_000;
 
     public bool IsEnabled => PermitsPerSecond > 0;
 

@@ -6,8 +6,9 @@ namespace Api.Security;
 /// <summary>
 /// Which proxies' <c>X-Forwarded-For</c> is believed (section <c>ForwardedHeaders</c>). Behind an Ingress every request
 /// comes from the controller's address, so per-IP rate limits would lump all clients together; listing the proxies'
-/// networks makes the client's own address the remote address. None listed (the default): the header is ignored, so
-/// a client cannot pick its own address.
+/// networks makes the client's own address the remote address, which the rate limit partitions by. None listed (the
+/// default): the header is ignored, so a client cannot pick its own address. The dashboard's loopback rule never reads
+/// it: it reads the TCP peer, recorded before this middleware runs.
 /// </summary>
 public sealed class ForwardedHeadersSettings : IValidatableObject
 {

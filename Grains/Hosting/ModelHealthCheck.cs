@@ -2,7 +2,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Grains.Hosting;
 
-/// <summary>Readiness: healthy once the model is loaded and warmed up, unhealthy while starting or draining.</summary>
+/// <summary>Readiness: healthy once the model is loaded and warmed up, unhealthy while starting.</summary>
 public sealed class ModelHealthCheck(SiloReadiness readiness) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>

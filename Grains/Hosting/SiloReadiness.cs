@@ -1,6 +1,9 @@
 namespace Grains.Hosting;
 
-/// <summary>Whether this silo takes work: the model is loaded and warmed up, and it is not draining.</summary>
+/// <summary>
+/// Whether this silo's model is loaded and warmed up. Draining is not a state here: once the host stops,
+/// <see cref="HealthEndpoints"/> answers not ready without asking the checks.
+/// </summary>
 public sealed class SiloReadiness
 {
     private volatile string _state = "starting";
@@ -11,6 +14,4 @@ public sealed class SiloReadiness
     public string State => _state;
 
     public void MarkReady() => _state = "ready";
-
-    public void MarkDraining() => _state = "draining";
 }

@@ -10,7 +10,7 @@ namespace Grains.Hosting;
 /// initialisation, then reports ready. (The model itself loads when the host resolves its services:
 /// a missing or corrupt model stops startup before this runs.)
 /// </summary>
-public sealed partial class SiloStartup(SentimentModel model, SiloReadiness readiness, IHostApplicationLifetime lifetime, ILogger<SiloStartup> logger) : IHostedService
+public sealed partial class SiloStartup(SentimentModel model, SiloReadiness readiness, ILogger<SiloStartup> logger) : IHostedService
 {
     private const string WarmupText = "warm up the model with a sentence of ordinary length before serving";
 
@@ -19,7 +19,6 @@ public sealed partial class SiloStartup(SentimentModel model, SiloReadiness read
         long started = Stopwatch.GetTimestamp();
         Warmup(model);
         LogWarmedUp(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        lifetime.ApplicationStopping.Register(readiness.MarkDraining);
         readiness.MarkReady();
         return Task.CompletedTask;
     }

@@ -92,11 +92,76 @@ public sealed class PredictRequestHardeningTests(EmbeddedApiFactory factory) : I
     [InlineData("application/vnd.api+json")]
     [InlineData("text/json")]
     [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("application/json; charset=utf-8; charset=utf-16")]
+    [InlineData("application/json; charset=latin1; charset=utf-8")]
+    [InlineData("application/json; charset=utf-8; CHARSET=utf-8")]
+    [InlineData("application/json; x=1; charset=utf-8; x=2")]
     public async Task Predict_ContentTypeNotUtf8Json_415Problem(string? contentType)
     {
         using var response = await _client.PostAsync("/predict", Content(Encoding.UTF8.GetBytes(@"{""text"": [""a""]}"), contentType));
 
         await PredictApiTests.AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, null);
+        // RFC 9110 §12.5.3: a 415 that is not about a content coding must not carry Accept-Encoding.
+        Assert.False(response.Headers.Contains("Accept-Encoding"));
+    }
+
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("br")]
+    [InlineData("deflate")]
+    [InlineData("zstd")]
+    [InlineData("x-gzip")]
+    [InlineData("identity, gzip")]
+    [InlineData("GZIP")]
+    public async Task Predict_ContentEncoding_415NamingTheCodingWithAcceptEncodingIdentity(string coding)
+    {
+        // The body is plain JSON: it is the declared coding that is refused, before a byte of the body is read.
+        var content = Content(Encoding.UTF8.GetBytes(@"{""text"": [""a""]}"));
+        content.Headers.TryAddWithoutValidation("Content-Encoding", coding);
+
+        using var response = await _client.PostAsync("/predict", content);
+        await response.Content.LoadIntoBufferAsync();
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Contains(coding.Split(',')[^1].Trim(), problem.RootElement.GetProperty("detail").GetString());
+        Assert.Equal("identity", string.Join(",", response.Headers.GetValues("Accept-Encoding")));
+        await PredictApiTests.AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, null);
+    }
+
+    [Fact]
+    public async Task Predict_GzipBombUnderTheBodyLimit_415WithoutInflatingIt()
+    {
+        // 64 MiB of JSON whitespace compresses to about 64 KiB: under Api:MaxBodyBytes as sent, far over it inflated.
+        using var compressed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write(@"{""text"": [""a""]}"u8);
+            var spaces = new byte[1 << 20];
+            spaces.AsSpan().Fill((byte)' ');
+            for (int i = 0; i < 64; i++)
+            {
+                gzip.Write(spaces);
+            }
+        }
+        var content = Content(compressed.ToArray());
+        content.Headers.ContentEncoding.Add("gzip");
+
+        using var response = await _client.PostAsync("/predict", content);
+
+        await PredictApiTests.AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, null);
+    }
+
+    [Theory]
+    [InlineData("identity")]
+    [InlineData("Identity, identity")]
+    public async Task Predict_ContentEncodingIdentity_Served(string coding)
+    {
+        var content = Content(Encoding.UTF8.GetBytes(@"{""text"": [""a""]}"));
+        content.Headers.TryAddWithoutValidation("Content-Encoding", coding);
+
+        using var response = await _client.PostAsync("/predict", content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]

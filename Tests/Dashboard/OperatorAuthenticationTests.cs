@@ -43,6 +43,30 @@ public sealed class OperatorAuthenticationTests
     }
 
     [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("::1")]
+    public async Task A_loopback_address_written_by_forwarded_headers_is_not_the_peer(string forwarded)
+    {
+        // What the forwarded-headers middleware does with "X-Forwarded-For: 127.0.0.1" from a trusted proxy.
+        var context = Request("10.1.2.3", Key);
+        context.Connection.RemoteIpAddress = IPAddress.Parse(forwarded);
+
+        var result = await context.RequestServices.GetRequiredService<IAuthenticationService>().AuthenticateAsync(context, OperatorAccess.SchemeName);
+
+        Assert.False(result.Succeeded);
+    }
+
+    [Fact]
+    public async Task Without_the_recorded_peer_even_a_loopback_address_is_no_operator()
+    {
+        var context = new DefaultHttpContext { RequestServices = Services(Key), Connection = { RemoteIpAddress = IPAddress.Loopback } };
+
+        var result = await context.RequestServices.GetRequiredService<IAuthenticationService>().AuthenticateAsync(context, OperatorAccess.SchemeName);
+
+        Assert.False(result.Succeeded);
+    }
+
+    [Theory]
     [InlineData("anyone")]
     [InlineData("")]
     [InlineData(Key)]
@@ -134,11 +158,14 @@ public sealed class OperatorAuthenticationTests
         return await context.RequestServices.GetRequiredService<IAuthenticationService>().AuthenticateAsync(context, OperatorAccess.SchemeName);
     }
 
-    private static DefaultHttpContext Request(string? remote, string? key) => new()
+    /// <summary>A request whose TCP peer is <paramref name="remote"/>, as the startup filter records it on a real server.</summary>
+    private static DefaultHttpContext Request(string? remote, string? key)
     {
-        RequestServices = Services(key),
-        Connection = { RemoteIpAddress = remote is null ? null : IPAddress.Parse(remote) },
-    };
+        var address = remote is null ? null : IPAddress.Parse(remote);
+        var context = new DefaultHttpContext { RequestServices = Services(key), Connection = { RemoteIpAddress = address } };
+        context.Features.Set(new ConnectionPeerFeature(address));
+        return context;
+    }
 
     private static ServiceProvider Services(string? key)
     {

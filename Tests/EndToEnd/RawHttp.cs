@@ -29,7 +29,8 @@ public static class RawHttp
         return framed.ToArray();
     }
 
-    public static async Task<RawHttpResponse> SendAsync(Uri server, IReadOnlyList<byte[]> pieces, TimeSpan pause, TimeSpan timeout)
+    /// <param name="halfClose">After the last piece, shut down the sending side (a FIN) and keep reading.</param>
+    public static async Task<RawHttpResponse> SendAsync(Uri server, IReadOnlyList<byte[]> pieces, TimeSpan pause, TimeSpan timeout, bool halfClose = false)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var deadline = new CancellationTokenSource(timeout);
@@ -45,7 +46,7 @@ public static class RawHttp
         var received = new MemoryStream();
         var reading = ReadToCloseAsync(socket, received, deadline.Token);
         using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
-        var sending = SendPiecesAsync(socket, pieces, pause, stopSending.Token);
+        var sending = SendPiecesAsync(socket, pieces, pause, halfClose, stopSending.Token);
         string? failure = await reading;
         stopSending.Cancel();
         await sending;
@@ -78,7 +79,7 @@ public static class RawHttp
         }
     }
 
-    private static async Task SendPiecesAsync(Socket socket, IReadOnlyList<byte[]> pieces, TimeSpan pause, CancellationToken cancellationToken)
+    private static async Task SendPiecesAsync(Socket socket, IReadOnlyList<byte[]> pieces, TimeSpan pause, bool halfClose, CancellationToken cancellationToken)
     {
         try
         {
@@ -89,6 +90,10 @@ public static class RawHttp
                     await Task.Delay(pause, cancellationToken);
                 }
                 await socket.SendAsync(pieces[i], SocketFlags.None, cancellationToken);
+            }
+            if (halfClose)
+            {
+                socket.Shutdown(SocketShutdown.Send);
             }
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)

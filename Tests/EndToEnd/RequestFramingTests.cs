@@ -41,6 +41,37 @@ public sealed class RequestFramingTests(ApiServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Predict_BodyShorterThanItsContentLength_ConnectionHeldOpen_408Problem()
+    {
+        // The server cannot tell a short body from a slow one: it waits for the rest until the data rate's grace period ends.
+        byte[] head = RawHttp.Head("POST", "/predict", "Content-Type: application/json", "Content-Length: 500");
+
+        var response = await RawHttp.SendAsync(fixture.Server.Address, [head, "{\"text\": [\"a\"]}"u8.ToArray()], TimeSpan.Zero, Timeout);
+
+        Assert.True(response.Status == 408, response.ToString());
+        Assert.Contains("application/problem+json", response.Head);
+        Assert.Empty(fixture.ErrorLines);
+    }
+
+    [Fact]
+    public async Task Predict_BodyShorterThanItsContentLength_ThenHalfClosed_ClosedWithoutAnAnswer()
+    {
+        // Kestrel takes the end of the client's input as the client leaving: it closes the connection and answers nothing
+        // (not 408 after the data rate's grace period, nor 400).
+        byte[] head = RawHttp.Head("POST", "/predict", "Content-Type: application/json", "Content-Length: 500");
+
+        var response = await RawHttp.SendAsync(fixture.Server.Address, [head, "{\"text\": [\"a\"]}"u8.ToArray()], TimeSpan.Zero, Timeout, halfClose: true);
+
+        // Closed (in order or reset) with not a byte sent back; a timeout would mean the server still waits.
+        Assert.True(response.Status is null && response.Head.Length == 0, response.ToString());
+        Assert.True(response.Failure is "no status line" or "receive: ConnectionReset", response.ToString());
+        Assert.Empty(fixture.ErrorLines);
+        using var http = new HttpClient { BaseAddress = fixture.Server.Address };
+        using var ordinary = await http.PostAsync("predict", new StringContent("{\"text\": [\"a\"]}", Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, ordinary.StatusCode);
+    }
+
+    [Fact]
     public async Task Predict_BodyOfExactlyTheLimitSentChunked_200()
     {
         byte[] body = JsonBodyOfLength(1 << 20);

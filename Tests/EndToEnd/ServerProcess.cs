@@ -110,6 +110,9 @@ public sealed class ServerProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>SIGTERM without waiting: the test watches the process stop.</summary>
+    public void Terminate() => ProcessSignals.Terminate(_process.Id);
+
     /// <summary>Waits for the process to exit on its own, and for its redirected output to be read to the end.</summary>
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {

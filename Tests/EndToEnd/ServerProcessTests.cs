@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text.Json;
 using Tests.Infrastructure;
 
@@ -93,6 +94,46 @@ public sealed class ServerProcessTests
     }
 
     [Fact]
+    public async Task Server_ReadinessAskedWhileDraining_503_AndTheStopLogsNothingAtError()
+    {
+        await using var server = ServerProcess.Start($"--Model:Path={RepositoryPaths.LexiconModel}");
+        Assert.True(await server.WaitReadyAsync(StartTimeout), server.Output);
+        using var http = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(10) };
+        // A probe whose head is half sent when SIGTERM comes: Kestrel finishes a request it has begun to parse, even once
+        // it accepts no more connections, so the probe is answered by a draining server (as a probe in flight is).
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await probe.ConnectAsync(server.Address.Host, server.Address.Port);
+        await probe.SendAsync("GET /health/ready HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"u8.ToArray());
+        // An answer on another connection: the server has had its turn to read the half-sent head.
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("health/live")).StatusCode);
+
+        server.Terminate();
+        // Refused connections: Kestrel is stopping, so the host has said it is stopping.
+        await WaitUntil.TrueAsync(async () =>
+        {
+            using var attempt = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                await attempt.ConnectAsync(server.Address.Host, server.Address.Port);
+                return false;
+            }
+            catch (SocketException)
+            {
+                return true;
+            }
+        }, TimeSpan.FromSeconds(30), "the stopping server to refuse new connections");
+        await probe.SendAsync("\r\n"u8.ToArray());
+        var answer = await ReadToCloseAsync(probe, TimeSpan.FromSeconds(30));
+
+        Assert.True(answer.Status == 503, $"{answer}\n{server.Output}");
+        Assert.True(await server.WaitForExitAsync(TimeSpan.FromSeconds(60)), server.Output);
+        Assert.Equal(0, server.ExitCode);
+        Assert.Contains("Application is shutting down", server.Output);
+        string[] errors = [.. server.Output.Split('\n').Where(l => l.Contains("fail:") || l.Contains("crit:"))];
+        Assert.True(errors.Length == 0, string.Join('\n', errors));
+    }
+
+    [Fact]
     public async Task Server_MissingModel_ExitsNonZeroWithClearMessage()
     {
         string missing = Path.Combine(Path.GetTempPath(), $"no-model-{Guid.NewGuid()}");
@@ -127,6 +168,26 @@ public sealed class ServerProcessTests
         finally
         {
             Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task<RawHttpResponse> ReadToCloseAsync(Socket socket, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        var received = new MemoryStream();
+        var buffer = new byte[4096];
+        try
+        {
+            int read;
+            while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token)) > 0)
+            {
+                received.Write(buffer, 0, read);
+            }
+            return RawHttpResponse.Parse(received.ToArray(), null);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            return RawHttpResponse.Parse(received.ToArray(), e.Message);
         }
     }
 

@@ -6,7 +6,8 @@ namespace Tests.Fuzz;
 /// <summary>
 /// Generates hostile <c>/predict</c> requests from a seed: malformed and degenerate JSON, invalid UTF-8, raw and
 /// escaped surrogates, deep nesting, huge and odd texts, numbers and duplicate keys, byte order marks, truncated
-/// bodies, wrong content types and methods, broken and slow chunked framing (extensions and trailers included).
+/// bodies, wrong content types and methods, compressed bodies and repeated Content-Type parameters (415), broken and
+/// slow chunked framing (extensions and trailers included).
 /// Request <c>i</c> of seed <c>s</c> is always the same request, so a failure replays alone.
 /// </summary>
 public static class HostileRequestGenerator
@@ -32,7 +33,15 @@ public static class HostileRequestGenerator
     [
         OrdinaryTexts, DegenerateTexts, InvalidUtf8, EscapedSurrogates, DeepNesting, MutatedBytes, WrongShape, NumbersForStrings,
         DuplicateKeys, ByteOrderMarks, TruncatedBody, WrongContentType, WrongMethodOrPath, ChunkedValid, ChunkedMalformed,
-        ShortOrLongBody, Oversized, BadHeaders, SlowButInTime,
+        ShortOrLongBody, Oversized, BadHeaders, SlowButInTime, ContentCodings, RepeatedParameters,
+    ];
+
+    private static readonly string[] Codings = ["gzip", "br", "deflate", "zstd", "compress", "x-gzip", "GZIP", "gzip, br", "identity, gzip", "gzip, identity", "*", "identity;q=1"];
+
+    private static readonly string[] RepeatedParameterTypes =
+    [
+        "application/json; charset=utf-8; charset=utf-16", "application/json; charset=latin1; charset=utf-8", "application/json; charset=utf-8; CHARSET=utf-8",
+        "application/json; charset=\"utf-8\"; charset=utf-8", "application/json; a=1; charset=utf-8; a=2", "application/json;charset=utf-8;charset=utf-8",
     ];
 
     /// <summary>Request <paramref name="index"/> of the sequence <paramref name="seed"/> names.</summary>
@@ -48,9 +57,12 @@ public static class HostileRequestGenerator
     /// </summary>
     public static IReadOnlyList<HostileRequest> TooSlow() =>
     [
-        new("trickling", [Head("application/json", "Content-Length: 300"), .. Enumerable.Repeat("{"u8.ToArray(), 40)], TimeSpan.FromMilliseconds(250)),
-        new("shorter than declared", [Head("application/json", "Content-Length: 500"), "{\"text\": [\"a\"]}"u8.ToArray()], TimeSpan.Zero),
-        new("chunked without its last chunk", [Head("application/json", "Transfer-Encoding: chunked"), "f\r\n{\"text\": [\"a\"]}\r\n"u8.ToArray()], TimeSpan.Zero),
+        new("trickling", [Head("application/json", "Content-Length: 300"), .. Enumerable.Repeat("{"u8.ToArray(), 40)], TimeSpan.FromMilliseconds(250), Expected: 408),
+        new("shorter than declared", [Head("application/json", "Content-Length: 500"), "{\"text\": [\"a\"]}"u8.ToArray()], TimeSpan.Zero, Expected: 408),
+        new("chunked without its last chunk", [Head("application/json", "Transfer-Encoding: chunked"), "f\r\n{\"text\": [\"a\"]}\r\n"u8.ToArray()], TimeSpan.Zero,
+            Expected: 408),
+        new("shorter than declared, half-closed", [Head("application/json", "Content-Length: 500"), "{\"text\": [\"a\"]}"u8.ToArray()], TimeSpan.Zero,
+            Expected: HostileRequest.NoAnswer, HalfClose: true),
     ];
 
     private static HostileRequest OrdinaryTexts(Random random) =>
@@ -326,6 +338,44 @@ public static class HostileRequestGenerator
         byte[] head = chunked ? Head("application/json", "Transfer-Encoding: chunked") : Head("application/json", $"Content-Length: {body.Length}");
         List<byte[]> sent = chunked ? [head, .. RawHttp.Chunked(body, size).Chunk(size + 8)] : [head, .. split];
         return new("slow but in time", sent, TimeSpan.FromMilliseconds(100));
+    }
+
+    private static HostileRequest ContentCodings(Random random)
+    {
+        byte[] json = Encoding.UTF8.GetBytes(Body([Sentence(random)]));
+        if (random.Next(5) == 0)
+        {
+            // Not a coding: read as it is.
+            string identity = random.Next(2) == 0 ? "identity" : "Identity, identity";
+            return new("content coding identity", [Head("application/json", $"Content-Length: {json.Length}", $"Content-Encoding: {identity}"), json], TimeSpan.Zero,
+                Expected: 200);
+        }
+        // Refused whatever the bytes are: plain JSON, or really compressed (a bomb of whitespace included).
+        byte[] body = random.Next(3) switch
+        {
+            0 => json,
+            1 => Gzip(json),
+            _ => Gzip([.. json, .. Enumerable.Repeat((byte)' ', 2 << 20)]),
+        };
+        string coding = Codings[random.Next(Codings.Length)];
+        return new("content coding", [Head("application/json", $"Content-Length: {body.Length}", $"Content-Encoding: {coding}"), body], TimeSpan.Zero, Expected: 415);
+    }
+
+    private static HostileRequest RepeatedParameters(Random random)
+    {
+        byte[] body = Encoding.UTF8.GetBytes(Body([Sentence(random)]));
+        string contentType = RepeatedParameterTypes[random.Next(RepeatedParameterTypes.Length)];
+        return new("repeated content type parameter", [Head(contentType, $"Content-Length: {body.Length}"), body], TimeSpan.Zero, Expected: 415);
+    }
+
+    private static byte[] Gzip(byte[] bytes)
+    {
+        using var compressed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gzip.Write(bytes);
+        }
+        return compressed.ToArray();
     }
 
     private static HostileRequest Json(string kind, Random random, string body) => Json(kind, random, Encoding.UTF8.GetBytes(body));

@@ -2,7 +2,10 @@ using System.Net;
 
 namespace Tests.Security;
 
-/// <summary>The per-API-key rate limit on a real server: a key over its rate gets 429 + Retry-After, another key does not.</summary>
+/// <summary>
+/// The per-API-key rate limit on a real server: a key over its rate gets 429 + Retry-After, another key does not; wrong
+/// and missing keys spend their address's bucket.
+/// </summary>
 [Collection(ApiKeyServerCollection.Name)]
 public sealed class RateLimitByKeyTests(ApiKeyServerFixture fixture)
 {
@@ -49,6 +52,30 @@ public sealed class RateLimitByKeyTests(ApiKeyServerFixture fixture)
         var (responses, took) = await Predict.BurstAsync(client, 20, () => Interlocked.Increment(ref sent) % 2 == 0 ? Predict.Request(bearer: key) : Predict.Request(apiKey: key));
 
         await Predict.AssertLimitedAsync(responses, took, ApiKeyServerFixture.Burst, ApiKeyServerFixture.PermitsPerSecond);
+    }
+
+    [Fact]
+    public async Task Predict_WrongKeysFromOneAddress_SpendItsBucket_429WithRetryAfter_ValidKeyFromThereUnaffected()
+    {
+        // Its own loopback address, so the other tests' keyless requests from 127.0.0.1 do not share its bucket.
+        using var guesser = LoopbackClient.From(IPAddress.Parse("127.0.0.21"), fixture.Server.Address);
+
+        // Every guess another key, sent either way, and requests with none: all spend the address's one bucket.
+        int sent = 0;
+        var (responses, took) = await Predict.BurstAsync(guesser, 20, () => (Interlocked.Increment(ref sent) % 3) switch
+        {
+            0 => Predict.Request(bearer: $"guess-{Guid.NewGuid():N}"),
+            1 => Predict.Request(apiKey: $"guess-{Guid.NewGuid():N}"),
+            _ => Predict.Request(),
+        });
+        using var valid = await guesser.SendAsync(Predict.Request(apiKey: ApiKeyServerFixture.FileKeys[5]));
+
+        await Predict.AssertLimitedAsync(responses, took, ApiKeyServerFixture.Burst, ApiKeyServerFixture.PermitsPerSecond, HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
     }
 
     [Fact]
@@ -104,5 +131,62 @@ public sealed class RateLimitByClientIpTests(ClientIpServerFixture fixture) : IC
 
         await Predict.AssertLimitedAsync(responses, took, ClientIpServerFixture.Burst, 1);
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+}
+
+/// <summary>
+/// Clients named by a trusted proxy's X-Forwarded-For, on a real server: an IPv6 client is its /64, and however many
+/// addresses come, the limiter holds at most RateLimit:MaxClients buckets (new addresses then share one).
+/// </summary>
+public sealed class RateLimitBoundedClientsTests(BoundedClientsServerFixture fixture) : IClassFixture<BoundedClientsServerFixture>
+{
+    [Fact]
+    public async Task Predict_AddressesOfOneSlash64ShareABucket_AndManyNetworksGetAtMostMaxClientsBuckets()
+    {
+        using var proxy = new HttpClient { BaseAddress = fixture.Server.Address, Timeout = TimeSpan.FromSeconds(30) };
+        const int burst = BoundedClientsServerFixture.Burst;
+
+        // One client, another address of its /64 for every request (zone ids too): one bucket.
+        string[] addresses = ["2001:db8:1::1", "2001:db8:1::2", "2001:db8:1:0:ffff:ffff:ffff:ffff", "2001:db8:1::3%1", "2001:db8:1:0:8000::7"];
+        int sent = 0;
+        var (sameNetwork, took) = await Predict.BurstAsync(proxy, 20, () => Predict.Request(forwardedFor: addresses[Interlocked.Increment(ref sent) % addresses.Length]));
+        using var otherNetwork = await proxy.SendAsync(Predict.Request(forwardedFor: "2001:db8:2::1"));
+        await Predict.AssertLimitedAsync(sameNetwork, took, burst, 1);
+        Assert.Equal(HttpStatusCode.OK, otherNetwork.StatusCode);
+
+        // Many networks, one request each: the buckets left (MaxClients less the two above) go to the first ones,
+        // the rest share one bucket, so few more pass than that bucket and its refill.
+        const int networks = 150;
+        int bucketsLeft = BoundedClientsServerFixture.MaxClients - 2;
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? refused = null;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (int i = 0; i < networks; i++)
+        {
+            var response = await proxy.SendAsync(Predict.Request(forwardedFor: $"2001:db8:{0x100 + i:x}::1"));
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests && refused is null)
+            {
+                refused = response;
+                continue;
+            }
+            response.Dispose();
+        }
+        var elapsed = watch.Elapsed;
+
+        int passed = statuses.Count(s => s == HttpStatusCode.OK);
+        string summary = $"{passed} of {networks} passed in {elapsed.TotalSeconds:F1} s: {string.Join(", ", statuses.Select(s => (int)s))}";
+        Assert.True(statuses.All(s => s is HttpStatusCode.OK or HttpStatusCode.TooManyRequests), summary);
+        Assert.True(statuses.Take(bucketsLeft + burst).All(s => s == HttpStatusCode.OK), summary);
+        // The limiter drops buckets idle for 10 s; a slower run may have freed places for later networks.
+        int freed = elapsed < TimeSpan.FromSeconds(10) ? 0 : BoundedClientsServerFixture.MaxClients * (int)Math.Ceiling(elapsed.TotalSeconds / 10);
+        Assert.True(passed <= bucketsLeft + burst + (int)Math.Ceiling(elapsed.TotalSeconds) + 1 + freed, summary);
+        Assert.NotNull(refused);
+        using (refused)
+        {
+            await Predict.AssertTooManyRequestsAsync(refused);
+        }
+        Assert.Contains("RateLimit:MaxClients", fixture.Server.Output);
+        Assert.Empty(fixture.ErrorLines);
     }
 }

@@ -58,3 +58,19 @@ public sealed class ApiKeyServerCollection : ICollectionFixture<ApiKeyServerFixt
 {
     public const string Name = "API key server";
 }
+
+/// <summary>
+/// No API keys, a rate limit of 1 request/s with a burst of 3 per client, at most <see cref="MaxClients"/> client
+/// buckets, and loopback as the trusted proxy: each request names its client in X-Forwarded-For.
+/// </summary>
+public sealed class BoundedClientsServerFixture : ConfiguredServerFixture
+{
+    public const int Burst = 3;
+    public const int MaxClients = 20;
+
+    protected override IEnumerable<string> Arguments() =>
+    [
+        "--RateLimit:PermitsPerSecond=1", $"--RateLimit:Burst={Burst}", $"--RateLimit:MaxClients={MaxClients}",
+        "--ForwardedHeaders:KnownNetworks:0=127.0.0.1/32",
+    ];
+}

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,11 +21,15 @@ public static class OperatorAccess
     public const string Realm = "dashboard";
 
     /// <summary>
-    /// The scheme, the policy, the key (<c>Dashboard:OperatorKey</c>, validated at start) and a warning at start when
-    /// the server listens beyond loopback with no key (then only loopback gets in).
+    /// The scheme, the policy, the key (<c>Dashboard:OperatorKey</c>, validated at start), the capture of each
+    /// request's TCP peer that the loopback rule reads, and a warning at start when the server listens beyond loopback
+    /// with no key (then only loopback gets in).
     /// </summary>
     public static IServiceCollection AddOperatorAccess(this IServiceCollection services, IConfiguration configuration)
     {
+        // First of the startup filters, so its middleware is the outermost: ASP.NET Core's own filter for
+        // ASPNETCORE_FORWARDEDHEADERS_ENABLED, registered before this, would otherwise rewrite the address first.
+        services.Insert(0, ServiceDescriptor.Transient<IStartupFilter, ConnectionPeerStartupFilter>());
         services.AddOptions<OperatorKeyOptions>().Bind(configuration.GetSection(OperatorKeyOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<OperatorKey>();
         // The core services only: AddAuthentication() would bring Data Protection for cookies we do not issue, and with

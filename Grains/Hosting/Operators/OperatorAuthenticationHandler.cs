@@ -17,9 +17,10 @@ namespace Grains.Hosting.Operators;
 /// 401 with <c>WWW-Authenticate: Basic realm="dashboard"</c>.
 /// </summary>
 /// <remarks>
-/// The remote address is the TCP peer's: no forwarded-headers middleware runs, so <c>X-Forwarded-For</c> cannot make a
-/// request loopback. A proxy inside the same pod or host (a service-mesh sidecar) does make every request loopback:
-/// there, set a key and keep the dashboard off the proxy's routes.
+/// The address is the TCP peer's (<see cref="ConnectionPeerFeature"/>), never <c>Connection.RemoteIpAddress</c>, which
+/// the API's forwarded-headers middleware rewrites from <c>X-Forwarded-For</c>: a header cannot make a request
+/// loopback. Without the feature no request is loopback. A proxy inside the same pod or host (a service-mesh sidecar)
+/// does make every request loopback: there, set a key and keep the dashboard off the proxy's routes.
 /// </remarks>
 internal sealed class OperatorAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, OperatorKey key)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -29,7 +30,7 @@ internal sealed class OperatorAuthenticationHandler(IOptionsMonitor<Authenticati
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (IsLoopback(Context.Connection.RemoteIpAddress))
+        if (IsLoopback(Context.Features.Get<ConnectionPeerFeature>()?.Address))
         {
             return Task.FromResult(Success("loopback"));
         }
