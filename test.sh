@@ -19,9 +19,10 @@ dotnet test Tests/Tests.csproj -c Release --no-build --nologo --logger "console;
 status=${PIPESTATUS[0]}
 set -e
 
-# dotnet test's closing block: "Total tests: 175", "     Passed: 175", "     Failed: 2", "    Skipped: 1".
-count() { grep -E "^ +$1: +[0-9]+ *$" "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
-if ! grep -qE '^Total tests: +[0-9]+' "$log"; then
+# dotnet test's closing block (grep -a: a test's output may hold raw bytes, e.g. Redis keys in a storage error, and
+# grep would then call the log binary and find nothing): "Total tests: 175", "     Passed: 175", "     Failed: 2", "    Skipped: 1".
+count() { grep -aE "^ +$1: +[0-9]+ *$" "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
+if ! grep -aqE '^Total tests: +[0-9]+' "$log"; then
   echo "0 passed, 1 failed"
   echo "[test] no test summary found (build or test host failure): see $log" >&2
   exit 1
