@@ -58,6 +58,12 @@ public sealed partial class PredictionGrainCaller(bool embedded, ResiliencePipel
                 throw new SiloUnreachableException(
                     $"Grain {grain.GetPrimaryKeyString()} did not answer within {_options.AttemptTimeout.TotalSeconds:0.###} s, nor a probe within {_options.ProbeTimeout.TotalSeconds:0.###} s: its silo or the gateway on the way is unreachable.");
             }
+            if (call.IsCompleted)
+            {
+                // "Not running" can mean "just finished": the grain answered the call before the probe, and on one
+                // path the call's response arrives first.
+                break;
+            }
             if (probe.IsFaulted || !probe.Result)
             {
                 Abandon(call);
