@@ -12,6 +12,8 @@ quantized symmetrically (zero point 0) per output column: W_q = round(W / s), s 
 MatMuls of two run-time tensors (attention scores and context) and everything else stay float.
 `forward` in distilbert_model.py takes `quantized=True` to compute the same arithmetic in numpy.
 """
+import re
+
 import numpy as np
 from onnx import TensorProto, helper, numpy_helper
 
@@ -48,16 +50,60 @@ def quantized_matmul(x, w_q, w_scale):
     return (acc.astype(np.float32) * (scale * w_scale)).astype(np.float32)
 
 
-def quantize_model(model):
-    """A copy of `model` with its constant-weight MatMuls quantized; the float weights they used are dropped."""
+def linear_layers(model):
+    """The MatMuls with a constant 2-D float weight, in graph order: (position in graph.node, weight initializer)."""
+    inits = {t.name: t for t in model.graph.initializer}
+    found = []
+    for position, node in enumerate(model.graph.node):
+        w = inits.get(node.input[1]) if node.op_type == "MatMul" else None
+        if w is not None and w.data_type == TensorProto.FLOAT and len(w.dims) == 2:
+            found.append((position, w))
+    return found
+
+
+# A BERT-style encoder block's linear layers in graph order (q, k, v, attention output, FFN in, FFN out), as the
+# package's MiniLM graph and build_model.py's DistilBERT graph write them.
+LAYER_ROLES = ("q", "k", "v", "attention_output", "ffn_in", "ffn_out")
+
+
+def keep_float_indices(model, spec):
+    """Which linear layers (indices into linear_layers(model)) a --keep-float SPEC leaves float. SPEC is a comma
+    list of: `layerN` (every linear layer of block N; `layer-1` the last block), `first`/`last` (the first/last
+    block), or a role of LAYER_ROLES (that layer in every block, e.g. `ffn_out`)."""
+    count = len(linear_layers(model))
+    if count % len(LAYER_ROLES):
+        raise ValueError(f"{count} linear layers is not a whole number of encoder blocks of {len(LAYER_ROLES)}")
+    blocks = count // len(LAYER_ROLES)
+    keep = set()
+    for item in (s.strip() for s in (spec or "").split(",") if s.strip()):
+        if item in LAYER_ROLES:
+            role = LAYER_ROLES.index(item)
+            keep.update(b * len(LAYER_ROLES) + role for b in range(blocks))
+            continue
+        block = {"first": 0, "last": blocks - 1}.get(item)
+        if block is None:
+            m = re.fullmatch(r"layer(-?\d+)", item)
+            if not m or not -blocks <= int(m.group(1)) < blocks:
+                raise ValueError(f"--keep-float: '{item}' is not layerN (0..{blocks - 1}), first, last or one of "
+                                 f"{', '.join(LAYER_ROLES)}")
+            block = int(m.group(1)) % blocks
+        keep.update(range(block * len(LAYER_ROLES), (block + 1) * len(LAYER_ROLES)))
+    return keep
+
+
+def quantize_model(model, keep_float=()):
+    """A copy of `model` with its constant-weight MatMuls quantized, except the indices `keep_float` (into
+    linear_layers(model)), which stay float; the float weights the quantized ones used are dropped."""
     graph = model.graph
+    eligible = {position: i for i, (position, _) in enumerate(linear_layers(model))}
     inits = {t.name: t for t in graph.initializer}
     replaced, new_inits, nodes = set(), [], []
-    for node in graph.node:
-        w = inits.get(node.input[1]) if node.op_type == "MatMul" else None
-        if w is None or w.data_type != TensorProto.FLOAT or len(w.dims) != 2:
+    for position, node in enumerate(graph.node):
+        index = eligible.get(position)
+        if index is None or index in keep_float:
             nodes.append(node)
             continue
+        w = inits[node.input[1]]
         name, a, out = node.name or node.output[0], node.input[0], node.output[0]
         w_q, w_scale = quantize_weight(numpy_helper.to_array(w))
         new_inits += [
@@ -81,5 +127,7 @@ def quantize_model(model):
     out = helper.make_model(out_graph, opset_imports=model.opset_import,
                             producer_name=model.producer_name, producer_version=model.producer_version)
     out.ir_version = model.ir_version
-    out.doc_string = model.doc_string + " Linear layers dynamically quantized to INT8 (weights per column, symmetric)."
+    kept_float = f" ({len(keep_float)} kept float)" if keep_float else ""
+    out.doc_string = (model.doc_string + " Linear layers dynamically quantized to INT8 (weights per column, symmetric)"
+                      + kept_float + ".")
     return out, len(replaced)
