@@ -101,4 +101,4 @@ for target in silo api; do
 done
 echo "[image-build] summary"
 printf '  %s\n' "${times[@]}"
-"$docker" images --format '  {{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E "prediction-cluster-(silo|api|base)" | grep -v ":$sha " || true
+"$docker" images --format '  {{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E "prediction-cluster-(silo|api|base):($version|bookworm) " || true
