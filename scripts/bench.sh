@@ -363,3 +363,8 @@ for name, value, note in rows:
     print(f'{name:52} {value:>12}  {note}')
 print(f'\nload average at the end: {open("/proc/loadavg").read().split()[:3]}; raw figures in {out}')
 PY
+
+# The service against its own engine, model by model (sorted, windowed at the service's concurrency, arrival order),
+# and the cached path's CPU with the default model: issue 22's figures, in rounds of their own.
+echo "[bench] models: each model's service against its own engine (scripts/bench-models.sh)" >&2
+"$root/scripts/bench-models.sh"

@@ -10,6 +10,7 @@ using Grains.Security;
 using Grains.Telemetry;
 using Inference.Batching;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -40,6 +41,11 @@ public static class ApiServiceCollectionExtensions
         services.AddApiSecurity(configuration);
         // Kestrel:Limits (timeouts, data rates, connections), then Kestrel's body cap set to the API's so an oversized
         // body is cut off while it streams in.
+        // Requests run on the socket's I/O thread instead of being handed to the thread pool: a cached answer is a
+        // hash and a lookup, and the hand-off (a wake-up of a pool thread per request) cost more CPU than the request
+        // (docs/performance.md, "Cached requests"). Nothing on the request path blocks; grain calls resume on Orleans'
+        // threads as before.
+        services.Configure<SocketTransportOptions>(sockets => sockets.UnsafePreferInlineScheduling = true);
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) =>
         {
             KestrelLimits.Apply(configuration, kestrel.Limits);
