@@ -15,6 +15,7 @@ public static class ExportedMetrics
         ["orleans_grains"] = ["grain_type"],
         ["orleans_app_requests_latency_milliseconds"] = [],
         ["inference_queue_depth"] = [],
+        ["inference_queue_expected_wait_seconds"] = [],
         ["inference_batch_size"] = [],
         ["inference_batch_duration_seconds"] = [],
         ["inference_rejected_total"] = [],
