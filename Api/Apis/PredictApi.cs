@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Api.Prediction;
 using Api.Routing;
+using Api.Telemetry;
 using Grains.Hosting;
 using Inference.Batching;
 using Grains.Interfaces;
@@ -35,7 +36,8 @@ public static class PredictApi
         return app;
     }
 
-    internal static async Task<IResult> PredictAsync(HttpContext context, IPredictionRouter router, PredictResponseWriter writer, IOptions<ApiOptions> options, RejectedRequestMetrics rejected)
+    internal static async Task<IResult> PredictAsync(HttpContext context, IPredictionRouter router, PredictResponseWriter writer, IOptions<ApiOptions> options, RejectedRequestMetrics rejected,
+        ModelQualityMetrics quality)
     {
         var limits = options.Value;
         if (JsonContentType.Refusal(context.Request.ContentType) is { } refusal)
@@ -103,6 +105,14 @@ public static class PredictApi
                 return PredictProblems.ModelFailed(InferenceFailure.NonFiniteScore);
             }
             scoresByText[i] = ImmutableCollectionsMarshal.AsArray(result.Scores)!;
+        }
+        // Every text is answered: now each counts (a request that fails half-way counts none); a text repeated
+        // within the request was computed once, so only its first slot can count as an inference.
+        for (int i = 0, firstOfNext = 0; i < slots.Length; i++)
+        {
+            bool first = slots[i] == firstOfNext;
+            firstOfNext += first ? 1 : 0;
+            quality.Record(model, scoresByText[i], inferred: first && results[slots[i]].Source == PredictionSource.Inference);
         }
         context.Response.Headers[CacheHeader] = cached ? CacheHit : CacheMiss;
         return new PredictionsResult(writer, model, scoresByText);

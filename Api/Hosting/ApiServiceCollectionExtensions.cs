@@ -3,6 +3,7 @@ using Api.NearCache;
 using Api.Prediction;
 using Api.Routing;
 using Api.Security;
+using Api.Telemetry;
 using Grains.Hosting.Operators;
 using Grains.Hosting;
 using Grains.Prediction;
@@ -94,6 +95,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ClusterModel>(sp, mode == ClusterMode.Embedded));
         services.AddHostedService(static sp => sp.GetRequiredService<ClusterModel>());
         services.TryAddSingleton<PredictionMetrics>();
+        services.TryAddSingleton<ModelQualityMetrics>();
         services.AddPredictionRouter(configuration);
         services.AddHealthChecks().AddCheck<ClusterModelHealthCheck>("cluster", tags: [HealthTags.Ready]);
         return builder;
