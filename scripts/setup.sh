@@ -91,6 +91,18 @@ if ((want_test)); then
   fi
 fi
 
+# The k6 scripts' type check (Tests/LoadTest/K6TypeCheckTests): TypeScript and @types/k6 at the versions of
+# loadtest/typecheck/package-lock.json, reinstalled when the lock changes.
+if ((want_test)); then
+  k6dir="$deps/k6-typecheck"
+  if ! cmp -s "$root/loadtest/typecheck/package-lock.json" "$k6dir/package-lock.json" || [[ ! -x "$k6dir/node_modules/.bin/tsc" ]]; then
+    log "npm ci the k6 type check"
+    mkdir -p "$k6dir"
+    cp "$root/loadtest/typecheck/package.json" "$root/loadtest/typecheck/package-lock.json" "$k6dir/"
+    (cd "$k6dir" && npm ci --silent --no-audit --no-fund --ignore-scripts >/dev/null 2>&1)
+  fi
+fi
+
 # Metrics and dashboard tests: Prometheus' own Python client parses /metrics (an independent reference of the
 # text format), and Playwright drives Debian's Chromium (never a browser it downloads itself).
 if ((want_test)); then
