@@ -103,6 +103,17 @@ if ((want_test)); then
   fi
 fi
 
+# The chart's schema check (Tests/Helm/ChartSchemaTests, helm/schema-check): kubernetes-models and TypeScript at the
+# versions of its package-lock.json, into helm/schema-check/node_modules (git-ignored), reinstalled when the lock changes.
+if ((want_test)); then
+  sc="$root/helm/schema-check"
+  if ! cmp -s "$sc/package-lock.json" "$sc/node_modules/.installed-lock.json"; then
+    log "npm ci the chart's schema check"
+    (cd "$sc" && npm ci --silent --no-audit --no-fund --ignore-scripts >/dev/null 2>&1)
+    cp "$sc/package-lock.json" "$sc/node_modules/.installed-lock.json"
+  fi
+fi
+
 # Metrics and dashboard tests: Prometheus' own Python client parses /metrics (an independent reference of the
 # text format), and Playwright drives Debian's Chromium (never a browser it downloads itself).
 if ((want_test)); then
