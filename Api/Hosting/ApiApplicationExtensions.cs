@@ -27,6 +27,7 @@ public static class ApiApplicationExtensions
         app.MapOperatorDashboard();
         // /predict alone takes API keys and the rate limit: probes, Prometheus and the docs keep working without a key.
         app.MapGroup("").RequireApiSecurity(app.Services).MapPredictApi();
+        app.MapGroup("").RequireApiSecurity(app.Services).MapInfoApi();
         return app;
     }
 }
