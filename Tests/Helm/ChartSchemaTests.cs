@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Tests.Infrastructure;
 
 namespace Tests.Helm;
@@ -78,18 +77,6 @@ public sealed class ChartSchemaTests
     {
         Assert.True(Directory.Exists(Path.Combine(RepositoryPaths.Root, "helm", "schema-check", "node_modules")),
             "helm/schema-check is not installed: run scripts/setup.sh --test");
-        var info = new ProcessStartInfo("node") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Validator);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardInput.Write(manifests);
-        process.StandardInput.Close();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("the schema check took over 120 s");
-        }
-        return (process.ExitCode, stdout.Result + stderr.Result);
+        return ExternalCommand.Run("node", [Validator], TimeSpan.FromSeconds(120), input: manifests);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Tests.Infrastructure;
 
 namespace Tests.LoadTest;
@@ -64,21 +63,6 @@ public sealed class K6TypeCheckTests
     private static (int ExitCode, string Output) RunTsc(string project, params string[] extra)
     {
         Assert.True(File.Exists(Tsc), $"{Tsc} is missing: run scripts/setup.sh --test");
-        var info = new ProcessStartInfo(Tsc) { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add("-p");
-        info.ArgumentList.Add(project);
-        foreach (var argument in extra)
-        {
-            info.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"tsc -p {project} took over 60 s");
-        }
-        return (process.ExitCode, stdout.Result + stderr.Result);
+        return ExternalCommand.Run(Tsc, ["-p", project, .. extra], TimeSpan.FromSeconds(60));
     }
 }
