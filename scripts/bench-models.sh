@@ -46,7 +46,6 @@ start_service() { # MODEL_DIR
   echo "[bench-models] the service never became ready" >&2; return 1
 }
 stop_service() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; }
-cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"; }
 
 for model in $models; do
   start_service "$root/models/$model"
@@ -59,16 +58,7 @@ for model in $models; do
   if [[ "$model" == default ]]; then
     rate=1500
     echo "[bench-models] $model: cached requests at $rate req/s, the service's CPU" >&2
-    load --url "$service" --rate "$rate" --cache-rate 1 --duration "${seconds}s" --warmup 10s > "$out/models-cached.log" 2>&1 &
-    load_pid=$!
-    sleep "$(python3 -c "print(10.5 + $seconds / 4)")"
-    cpu0=$(cpu_seconds "$pid"); wall0=$(date +%s.%N)
-    sleep "$(python3 -c "print($seconds / 2)")"
-    cpu1=$(cpu_seconds "$pid"); wall1=$(date +%s.%N)
-    wait "$load_pid" || true
-    cat "$out/models-cached.log" >&2
-    sed -n 's/^SUMMARY //p' "$out/models-cached.log" | tail -1 > "$out/models-cached-run.json"
-    python3 -c "import json; c = ($cpu1 - $cpu0) / ($wall1 - $wall0); print(json.dumps({'rate': $rate, 'cores': round(c, 3), 'cpu_us_per_request': round(c / $rate * 1e6, 1)}))" > "$out/models-cached.json"
+    "$root/scripts/cached-cpu.sh" "$service" "$pid" "$rate" "$seconds" 10 "$out/models-cached"
   fi
   stop_service
 done
