@@ -23,6 +23,7 @@ internal static class BenchmarkCli
         CompareCommand.Create(),
         MemoryCommand.Create(),
         MemoryHttpCommand.Create(),
+        TokenizerCommand.Create(),
     };
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)

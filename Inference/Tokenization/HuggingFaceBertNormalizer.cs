@@ -1,20 +1,65 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
+using Microsoft.ML.Tokenizers;
 
 namespace Inference.Tokenization;
 
 /// <summary>
-/// BERT's uncased normalization, in Hugging Face's order: clean text (drop NUL, U+FFFD and control /
-/// format / unassigned characters, turn whitespace into ' '), put spaces around CJK ideographs, strip
-/// accents (canonical decomposition, then drop nonspacing marks), lowercase. Every step is a function of
-/// one character, so a single pass per scalar value gives the same result as HF's four passes.
+/// BERT's uncased normalization exactly as Hugging Face does it, plugged into Microsoft.ML.Tokenizers (whose own
+/// BertNormalizer drops characters HF keeps and cannot strip accents under invariant globalization): clean text
+/// (drop NUL, U+FFFD and control / format / unassigned characters, turn whitespace into ' '), put spaces around
+/// CJK ideographs, strip accents (canonical decomposition, then drop nonspacing marks), lowercase. Every step is a
+/// function of one character, so a single pass per scalar value gives the same result as HF's four passes.
+/// The normalized text always ends with <see cref="StandIn"/>, which <see cref="HuggingFaceBertPreTokenizer"/>
+/// uses to make the package emit [UNK] for words it would otherwise measure differently from HF.
 /// </summary>
-internal static class BertNormalizer
+internal sealed class HuggingFaceBertNormalizer : Normalizer
 {
     /// <summary>
-    /// Normalizes <paramref name="source"/> into <paramref name="destination"/>. Returns false, leaving
-    /// <paramref name="written"/> undefined, when the destination is too small; the caller retries with more room.
-    /// Lone surrogates are treated like U+FFFD, i.e. removed (HF never sees them: Rust strings cannot hold them).
+    /// U+FFFF, a noncharacter: cleaning deletes it from every input (it is unassigned), so in normalized text it
+    /// only ever occurs as the final character this normalizer appends, and the vocabulary loader keeps it out
+    /// of the vocabulary, so the package always maps it to [UNK].
+    /// </summary>
+    public const char StandIn = '\uFFFF';
+
+    private HuggingFaceBertNormalizer()
+    {
+    }
+
+    public static HuggingFaceBertNormalizer Instance { get; } = new();
+
+    /// <summary>For the package's own pipeline (which needs a string); the hot path calls TryNormalize with a buffer.</summary>
+    public override string Normalize(string original) => Normalize(original.AsSpan());
+
+    /// <inheritdoc cref="Normalize(string)"/>
+    public override string Normalize(ReadOnlySpan<char> original)
+    {
+        int size = 2 * original.Length + 16;
+        while (true)
+        {
+            char[] buffer = ArrayPool<char>.Shared.Rent(size);
+            try
+            {
+                if (TryNormalize(original, buffer, out int written))
+                {
+                    return new string(buffer, 0, written);
+                }
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(buffer);
+            }
+
+            size *= 2;
+        }
+    }
+
+    /// <summary>
+    /// Normalizes <paramref name="source"/> into <paramref name="destination"/>, followed by <see cref="StandIn"/>.
+    /// Returns false, leaving <paramref name="written"/> undefined, when the destination is too small; the caller
+    /// retries with more room. Lone surrogates are treated like U+FFFD, i.e. removed (HF never sees them: Rust
+    /// strings cannot hold them).
     /// </summary>
     public static bool TryNormalize(ReadOnlySpan<char> source, Span<char> destination, out int written)
     {
@@ -115,6 +160,12 @@ internal static class BertNormalizer
             }
         }
 
+        if (length == destination.Length)
+        {
+            return false;
+        }
+
+        destination[length++] = StandIn;
         written = length;
         return true;
     }
