@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Api.Prediction;
 using Api.Routing;
@@ -39,6 +40,7 @@ public static class PredictApi
     internal static async Task<IResult> PredictAsync(HttpContext context, IPredictionRouter router, PredictResponseWriter writer, IOptions<ApiOptions> options, RejectedRequestMetrics rejected,
         ModelQualityMetrics quality)
     {
+        long started = Stopwatch.GetTimestamp();
         var limits = options.Value;
         if (JsonContentType.Refusal(context.Request.ContentType) is { } refusal)
         {
@@ -115,6 +117,7 @@ public static class PredictApi
             quality.Record(model, scoresByText[i], inferred: first && results[slots[i]].Source == PredictionSource.Inference);
         }
         context.Response.Headers[CacheHeader] = cached ? CacheHit : CacheMiss;
+        context.Response.Headers[ServerTiming.Header] = ServerTiming.Format(results, Stopwatch.GetElapsedTime(started));
         return new PredictionsResult(writer, model, scoresByText);
     }
 

@@ -34,7 +34,11 @@ internal sealed class InferenceGrain(InferenceEngine engine) : Grain, IInference
         }
         return outcome.IsRefused
             ? PredictionResult.Overloaded(outcome.RetryAfter)
-            : new PredictionResult(PredictionStatus.Ok, ImmutableCollectionsMarshal.AsImmutableArray(outcome.Scores), PredictionSource.Inference);
+            : new PredictionResult(PredictionStatus.Ok, ImmutableCollectionsMarshal.AsImmutableArray(outcome.Scores), PredictionSource.Inference)
+            {
+                Queued = outcome.Queued,
+                Inference = outcome.Run,
+            };
     }
 
     private static PredictionResult Failed(PredictionStatus status) => new(status, default, PredictionSource.Inference);

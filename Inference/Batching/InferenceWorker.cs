@@ -143,7 +143,8 @@ internal sealed class InferenceWorker
                 var logits = _logits.AsSpan(row * labels, labels);
                 if (Softmax.TryCompute(logits, out var scores))
                 {
-                    batch[row].Completion.TrySetResult(InferenceOutcome.Scored(scores));
+                    var queued = _time.GetElapsedTime(batch[row].ArrivedAt, started);
+                    batch[row].Completion.TrySetResult(InferenceOutcome.Scored(scores, queued, elapsed));
                     continue;
                 }
                 nonFinite = new InferenceFailedException(InferenceFailure.NonFiniteScore,
