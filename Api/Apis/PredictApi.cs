@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Api.Payloads;
 using Api.Prediction;
 using Api.Routing;
 using Api.Telemetry;
@@ -37,8 +39,10 @@ public static class PredictApi
     }
 
     internal static async Task<IResult> PredictAsync(HttpContext context, IPredictionRouter router, PredictResponseWriter writer, IOptions<ApiOptions> options, RejectedRequestMetrics rejected,
-        ModelQualityMetrics quality)
+        ModelQualityMetrics quality, PayloadLog payload)
     {
+        // A timestamp, not a Stopwatch: the payload log's latency costs no allocation, and nothing when it is off.
+        long started = Stopwatch.GetTimestamp();
         var limits = options.Value;
         if (JsonContentType.Refusal(context.Request.ContentType) is { } refusal)
         {
@@ -113,6 +117,11 @@ public static class PredictApi
             bool first = slots[i] == firstOfNext;
             firstOfNext += first ? 1 : 0;
             quality.Record(model, scoresByText[i], inferred: first && results[slots[i]].Source == PredictionSource.Inference);
+        }
+        if (payload.IsEnabled)
+        {
+            // Distinct texts: a text repeated within the request is one record.
+            payload.Record(model, distinct, results, Stopwatch.GetElapsedTime(started));
         }
         context.Response.Headers[CacheHeader] = cached ? CacheHit : CacheMiss;
         return new PredictionsResult(writer, model, scoresByText);
