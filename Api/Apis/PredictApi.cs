@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Api.Payloads;
 using Api.Prediction;
 using Api.Routing;
 using Api.Telemetry;
@@ -38,8 +39,9 @@ public static class PredictApi
     }
 
     internal static async Task<IResult> PredictAsync(HttpContext context, IPredictionRouter router, PredictResponseWriter writer, IOptions<ApiOptions> options, RejectedRequestMetrics rejected,
-        ModelQualityMetrics quality)
+        ModelQualityMetrics quality, PayloadLog payload)
     {
+        // A timestamp, not a Stopwatch: Server-Timing's total and the payload log's latency cost no allocation.
         long started = Stopwatch.GetTimestamp();
         var limits = options.Value;
         if (JsonContentType.Refusal(context.Request.ContentType) is { } refusal)
@@ -116,8 +118,14 @@ public static class PredictApi
             firstOfNext += first ? 1 : 0;
             quality.Record(model, scoresByText[i], inferred: first && results[slots[i]].Source == PredictionSource.Inference);
         }
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        if (payload.IsEnabled)
+        {
+            // Distinct texts: a text repeated within the request is one record.
+            payload.Record(model, distinct, results, elapsed);
+        }
         context.Response.Headers[CacheHeader] = cached ? CacheHit : CacheMiss;
-        context.Response.Headers[ServerTiming.Header] = ServerTiming.Format(results, Stopwatch.GetElapsedTime(started));
+        context.Response.Headers[ServerTiming.Header] = ServerTiming.Format(results, elapsed);
         return new PredictionsResult(writer, model, scoresByText);
     }
 

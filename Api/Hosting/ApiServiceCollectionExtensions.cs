@@ -1,5 +1,6 @@
 using Api.Apis;
 using Api.NearCache;
+using Api.Payloads;
 using Api.Prediction;
 using Api.Routing;
 using Api.Security;
@@ -97,6 +98,8 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<PredictionMetrics>();
         services.TryAddSingleton<ModelQualityMetrics>();
         services.AddPredictionRouter(configuration);
+        // After the telemetry: the payload log's OTLP logs share its resource (service, instance, role).
+        builder.AddPayloadLog();
         services.AddHealthChecks().AddCheck<ClusterModelHealthCheck>("cluster", tags: [HealthTags.Ready]);
         return builder;
     }

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Orleans.Diagnostics;
@@ -74,6 +76,40 @@ public static class PredictionTelemetry
             telemetry.WithMetrics(metrics => metrics.AddOtlpExporter());
         }
         return builder;
+    }
+
+    /// <summary>
+    /// Sends the log records of one category, and of no other, by OTLP beside the traces and metrics, when an endpoint
+    /// for logs is set (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c> or <c>OTEL_EXPORTER_OTLP_LOGS_ENDPOINT</c>); false when none
+    /// is. The application's own log lines stay on the console: they are an operator's, and a collector outside the
+    /// cluster has no business with them. The category's records are kept off every other provider (the console),
+    /// since they may carry what users sent. <paramref name="configure"/> adds processors that run before the exporter.
+    /// </summary>
+    public static bool AddOtlpLogsOf(this IHostApplicationBuilder builder, string category, Action<LoggerProviderBuilder>? configure = null)
+    {
+        if (!SendsOtlp(builder.Configuration, "LOGS"))
+        {
+            return false;
+        }
+        builder.Services.AddOpenTelemetry().WithLogging(
+            logging =>
+            {
+                configure?.Invoke(logging);
+                logging.AddOtlpExporter();
+            },
+            // The records are structured: their attributes say everything, a formatted message or scopes would only
+            // repeat them or add the request's context.
+            options =>
+            {
+                options.IncludeFormattedMessage = false;
+                options.IncludeScopes = false;
+            });
+        // Rules naming a provider win over rules naming none, and among them the longest category prefix wins: the
+        // OpenTelemetry provider takes this category and nothing else, the other providers everything but it.
+        builder.Logging.AddFilter<OpenTelemetryLoggerProvider>(null, LogLevel.None);
+        builder.Logging.AddFilter<OpenTelemetryLoggerProvider>(category, LogLevel.Information);
+        builder.Logging.AddFilter(category, LogLevel.None);
+        return true;
     }
 
     /// <summary><c>GET /metrics</c>, in the Prometheus text format or OpenMetrics as the scraper asks; not in the OpenAPI document.</summary>
