@@ -1,4 +1,4 @@
-namespace Grains.Interfaces;
+namespace PredictionCluster.Grains.Interfaces;
 
 /// <summary>
 /// What callers need to know of the served model: its content id (part of every key), label names in output order,

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Grains.Interfaces;
+namespace PredictionCluster.Grains.Interfaces;
 
 /// <summary>
 /// The outcome of one prediction: softmax scores in the model's label order when <see cref="Status"/> is

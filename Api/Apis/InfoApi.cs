@@ -1,8 +1,9 @@
+using PredictionCluster.ServiceDefaults.Cluster;
 using System.Reflection;
-using Api.Routing;
-using Grains.Hosting;
+using PredictionCluster.Api.Routing;
+using PredictionCluster.Grains.Hosting;
 
-namespace Api.Apis;
+namespace PredictionCluster.Api.Apis;
 
 /// <summary>
 /// <c>GET /info</c>: what is served, for a client or an operator checking a deployment: the model (id, labels, token

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Api.Apis;
+namespace PredictionCluster.Api.Apis;
 
 /// <summary>Source-generated JSON for <c>GET /info</c> (camelCase, as the rest of the API).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]

@@ -1,16 +1,17 @@
+using PredictionCluster.ServiceDefaults.Http;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using Api.Payloads;
-using Api.Prediction;
-using Api.Routing;
-using Api.Telemetry;
-using Grains.Hosting;
-using Inference.Batching;
-using Grains.Interfaces;
+using PredictionCluster.Api.Payloads;
+using PredictionCluster.Api.Prediction;
+using PredictionCluster.Api.Routing;
+using PredictionCluster.Api.Telemetry;
+using PredictionCluster.Grains.Hosting;
+using PredictionCluster.Inference.Batching;
+using PredictionCluster.Grains.Interfaces;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
-namespace Api.Apis;
+namespace PredictionCluster.Api.Apis;
 
 /// <summary><c>POST /predict</c>: classify texts; every text gets every label's score, in input order.</summary>
 public static class PredictApi

@@ -1,7 +1,7 @@
 using System.Globalization;
-using Grains.Interfaces;
+using PredictionCluster.Grains.Interfaces;
 
-namespace Api.Apis;
+namespace PredictionCluster.Api.Apis;
 
 /// <summary>
 /// The <c>Server-Timing</c> header of an answered <c>POST /predict</c> (W3C Server Timing, durations in

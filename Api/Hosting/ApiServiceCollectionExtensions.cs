@@ -1,16 +1,19 @@
-using Api.Apis;
-using Api.NearCache;
-using Api.Payloads;
-using Api.Prediction;
-using Api.Routing;
-using Api.Security;
-using Api.Telemetry;
-using Grains.Hosting.Operators;
-using Grains.Hosting;
-using Grains.Prediction;
-using Grains.Security;
-using Grains.Telemetry;
-using Inference.Batching;
+using PredictionCluster.ServiceDefaults.Health;
+using PredictionCluster.ServiceDefaults.Http;
+using PredictionCluster.ServiceDefaults.Cluster;
+using PredictionCluster.Api.Apis;
+using PredictionCluster.Api.NearCache;
+using PredictionCluster.Api.Payloads;
+using PredictionCluster.Api.Prediction;
+using PredictionCluster.Api.Routing;
+using PredictionCluster.Api.Security;
+using PredictionCluster.Api.Telemetry;
+using PredictionCluster.ServiceDefaults.Operators;
+using PredictionCluster.Grains.Hosting;
+using PredictionCluster.Grains.Prediction;
+using PredictionCluster.ServiceDefaults.Security;
+using PredictionCluster.ServiceDefaults.Telemetry;
+using PredictionCluster.Inference.Batching;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,7 +21,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 
-namespace Api.Hosting;
+namespace PredictionCluster.Api.Hosting;
 
 /// <summary>Cross-cutting setup of the API host (the role of a ServiceDefaults project).</summary>
 public static class ApiServiceCollectionExtensions

@@ -1,4 +1,4 @@
-namespace Api.Payloads;
+namespace PredictionCluster.Api.Payloads;
 
 /// <summary>Where the payload log's records go: an OTLP collector, or a JSON-lines file. Called by the writer only (one thread at a time).</summary>
 public interface IPayloadSink : IDisposable

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 
-namespace Api.Payloads;
+namespace PredictionCluster.Api.Payloads;
 
 /// <summary>
 /// The payload log without an OTLP endpoint: one JSON object a line, appended to <c>PayloadLog:FilePath</c>. The file

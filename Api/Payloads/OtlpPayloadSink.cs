@@ -1,4 +1,4 @@
-namespace Api.Payloads;
+namespace PredictionCluster.Api.Payloads;
 
 /// <summary>
 /// The payload log with an OTLP endpoint: each record is a log record of the category <see cref="Category"/>, which

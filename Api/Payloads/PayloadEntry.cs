@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
-using Grains.Interfaces;
+using PredictionCluster.Grains.Interfaces;
 
-namespace Api.Payloads;
+namespace PredictionCluster.Api.Payloads;
 
 /// <summary>
 /// One record as it is written: a line of the JSON-lines file, or the attributes of an OpenTelemetry log record, under

@@ -1,8 +1,8 @@
 using System.Threading.Channels;
-using Grains.Interfaces;
+using PredictionCluster.Grains.Interfaces;
 using Microsoft.Extensions.Options;
 
-namespace Api.Payloads;
+namespace PredictionCluster.Api.Payloads;
 
 /// <summary>
 /// The request's side of the payload log: decides once per answered request whether it is sampled, takes a token per

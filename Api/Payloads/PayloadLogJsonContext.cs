@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Api.Payloads;
+namespace PredictionCluster.Api.Payloads;
 
 /// <summary>Source-generated JSON for the payload log's lines (the names are <see cref="PayloadEntry"/>'s, as in the OTLP records).</summary>
 [JsonSourceGenerationOptions(WriteIndented = false)]

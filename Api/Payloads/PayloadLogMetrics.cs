@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace Api.Payloads;
+namespace PredictionCluster.Api.Payloads;
 
 /// <summary>
 /// What became of the payload log's records (<c>payload_log_records_total</c> by <c>outcome</c>): a log that drops

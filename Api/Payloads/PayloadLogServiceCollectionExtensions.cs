@@ -1,8 +1,8 @@
-using Grains.Telemetry;
+using PredictionCluster.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Logs;
 
-namespace Api.Payloads;
+namespace PredictionCluster.Api.Payloads;
 
 /// <summary>Registers the payload log (section <c>PayloadLog</c>): off by default, by OTLP when an endpoint for logs is set, to a JSON-lines file otherwise.</summary>
 public static class PayloadLogServiceCollectionExtensions

@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace Api.Payloads;
+namespace PredictionCluster.Api.Payloads;
 
 /// <summary>
 /// A record as the state of an <c>ILogger</c> call: OpenTelemetry's logger provider takes a state that is a list of

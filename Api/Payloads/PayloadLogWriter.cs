@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Api.Payloads;
+namespace PredictionCluster.Api.Payloads;
 
 /// <summary>
 /// The one reader of the payload log's queue: turns each record into its entry (the key's hash, the label) and hands

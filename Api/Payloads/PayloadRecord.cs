@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
-using Grains.Interfaces;
+using PredictionCluster.Grains.Interfaces;
 
-namespace Api.Payloads;
+namespace PredictionCluster.Api.Payloads;
 
 /// <summary>
 /// One sampled text as the request left it, queued for the writer: only references and values, so that the request

@@ -1,4 +1,4 @@
-namespace Api.Payloads;
+namespace PredictionCluster.Api.Payloads;
 
 /// <summary>
 /// A token bucket over records: it refills at <c>perSecond</c> tokens a second and holds one second's worth, so a

@@ -1,6 +1,6 @@
-using Grains.Interfaces;
+using PredictionCluster.Grains.Interfaces;
 
-namespace Api.Routing;
+namespace PredictionCluster.Api.Routing;
 
 /// <summary>
 /// The model the cluster serves, learnt from a silo through <see cref="IModelGrain"/> (the API loads no model of its own).

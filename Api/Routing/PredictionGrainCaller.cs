@@ -1,9 +1,9 @@
-using Grains.Interfaces;
+using PredictionCluster.Grains.Interfaces;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Registry;
 
-namespace Api.Routing;
+namespace PredictionCluster.Api.Routing;
 
 /// <summary>
 /// One text's call to its PredictionGrain. Embedded, the silo is in this process: the call goes straight to it, and

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
-using Grains.Interfaces;
+using PredictionCluster.Grains.Interfaces;
 
-namespace Api.Telemetry;
+namespace PredictionCluster.Api.Telemetry;
 
 /// <summary>
 /// What the model answers, as opposed to how fast: the predicted label of every answered text (a cached text counts

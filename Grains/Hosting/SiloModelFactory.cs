@@ -1,12 +1,12 @@
 using System.Diagnostics;
-using Inference.Batching;
-using Inference.Model;
+using PredictionCluster.Inference.Batching;
+using PredictionCluster.Inference.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Grains.Hosting;
+namespace PredictionCluster.Grains.Hosting;
 
 /// <summary>Creates the silo's <see cref="SentimentModel"/> from configuration, once, when the host starts.</summary>
 internal static partial class SiloModelFactory

@@ -1,10 +1,10 @@
-using Inference;
+using PredictionCluster.Inference;
 using System.Runtime.InteropServices;
-using Inference.Batching;
-using Grains.Interfaces;
+using PredictionCluster.Inference.Batching;
+using PredictionCluster.Grains.Interfaces;
 using Orleans.Concurrency;
 
-namespace Grains.Inference;
+namespace PredictionCluster.Grains.Inference;
 
 /// <summary>
 /// Hands texts to the silo's <see cref="InferenceEngine"/>. One reentrant activation per silo, always local to

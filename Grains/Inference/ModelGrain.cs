@@ -1,10 +1,10 @@
-using Grains.Interfaces;
-using Inference.Batching;
-using Inference.Model;
+using PredictionCluster.Grains.Interfaces;
+using PredictionCluster.Inference.Batching;
+using PredictionCluster.Inference.Model;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
-namespace Grains.Inference;
+namespace PredictionCluster.Grains.Inference;
 
 /// <summary>Answers which model this silo serves; a stateless worker, so the silo that gets the call answers.</summary>
 [StatelessWorker]

@@ -1,4 +1,4 @@
-namespace Inference.Batching;
+namespace PredictionCluster.Inference.Batching;
 
 /// <summary>
 /// What the engine made of one text: its softmax scores, or a refusal at admission (the engine is overloaded)

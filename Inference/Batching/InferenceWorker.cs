@@ -1,6 +1,6 @@
-using Inference.Model;
+using PredictionCluster.Inference.Model;
 
-namespace Inference.Batching;
+namespace PredictionCluster.Inference.Batching;
 
 /// <summary>
 /// Runs batches on its own thread so ONNX Runtime's blocking call never holds a thread-pool thread.

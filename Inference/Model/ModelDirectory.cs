@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Inference.Model;
+namespace PredictionCluster.Inference.Model;
 
 /// <summary>
 /// A model directory in HF export layout, checked and identified. The id is a content hash over

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.ML.Tokenizers;
 
-namespace Inference.Tokenization;
+namespace PredictionCluster.Inference.Tokenization;
 
 /// <summary>
 /// BERT's uncased normalization exactly as Hugging Face does it, plugged into Microsoft.ML.Tokenizers (whose own

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.ML.Tokenizers;
 
-namespace Inference.Tokenization;
+namespace PredictionCluster.Inference.Tokenization;
 
 /// <summary>
 /// BERT's pre-tokenization exactly as Hugging Face does it, plugged into Microsoft.ML.Tokenizers (whose own

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Inference.Tokenization;
+namespace PredictionCluster.Inference.Tokenization;
 
 /// <summary>
 /// A WordPiece vocab.txt read with Hugging Face's rules and handed to Microsoft.ML.Tokenizers in a form it reads the

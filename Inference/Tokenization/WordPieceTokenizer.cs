@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using Microsoft.ML.Tokenizers;
 
-namespace Inference.Tokenization;
+namespace PredictionCluster.Inference.Tokenization;
 
 /// <summary>
 /// Hugging Face-exact BERT WordPiece tokenizer for uncased vocabularies (bert-base-uncased and its fine-tunes), on

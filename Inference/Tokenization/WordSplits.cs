@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace Inference.Tokenization;
+namespace PredictionCluster.Inference.Tokenization;
 
 /// <summary>
 /// The word ranges of one pre-tokenized text, reused per thread: the package's PreTokenizer contract returns an

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Inference.Model;
+using PredictionCluster.Inference.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Tests.Infrastructure;
 

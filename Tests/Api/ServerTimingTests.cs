@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using Grains.Interfaces;
+using PredictionCluster.Grains.Interfaces;
 using Tests.Infrastructure;
 
 namespace Tests.Api;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Api.Payloads;
-using Grains.Interfaces;
-using Inference.Model;
+using PredictionCluster.Api.Payloads;
+using PredictionCluster.Grains.Interfaces;
+using PredictionCluster.Inference.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Tests.Infrastructure;

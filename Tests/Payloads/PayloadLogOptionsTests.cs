@@ -1,4 +1,4 @@
-using Api.Hosting;
+using PredictionCluster.Api.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
 using Tests.Infrastructure;

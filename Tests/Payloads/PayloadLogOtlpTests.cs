@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
-using Api.Payloads;
-using Grains.Interfaces;
-using Inference.Model;
+using PredictionCluster.Api.Payloads;
+using PredictionCluster.Grains.Interfaces;
+using PredictionCluster.Inference.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Tests.Infrastructure;
 using Tests.Metrics;

@@ -1,5 +1,5 @@
 using System.Text;
-using Inference.Tokenization;
+using PredictionCluster.Inference.Tokenization;
 
 namespace Tests.Tokenization;
 

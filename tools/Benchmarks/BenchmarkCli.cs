@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using Inference.Model;
+using PredictionCluster.Inference.Model;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Benchmarks;

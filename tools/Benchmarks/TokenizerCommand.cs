@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Inference.Tokenization;
+using PredictionCluster.Inference.Tokenization;
 
 namespace Benchmarks;
 

@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace Grains.Hosting;
+namespace PredictionCluster.ServiceDefaults.Cluster;
 
 /// <summary>
 /// A Redis (section <c>Redis</c>: the member table, and grain storage unless <c>Storage:Redis</c> names a Redis of its

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Orleans.Dashboard;
 
-namespace Grains.Hosting.Operators;
+namespace PredictionCluster.ServiceDefaults.Operators;
 
 /// <summary>Orleans' dashboard at <c>/dashboard</c>, the page and its data endpoints alike, for operators only.</summary>
 public static class OperatorDashboardEndpoints

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Grains.Hosting.Operators;
+namespace PredictionCluster.ServiceDefaults.Operators;
 
 /// <summary>
 /// Once the server listens: if it does beyond loopback and no operator key is configured, says so once. Nothing is

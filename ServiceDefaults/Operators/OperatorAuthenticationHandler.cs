@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Grains.Hosting.Operators;
+namespace PredictionCluster.ServiceDefaults.Operators;
 
 /// <summary>
 /// The <see cref="OperatorAccess.SchemeName"/> scheme: a request from a loopback address is an operator (a shell on

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
 
-namespace Grains.Telemetry;
+namespace PredictionCluster.ServiceDefaults.Telemetry;
 
 /// <summary>
 /// Bucket bounds for latency histograms. The SDK's defaults (and ASP.NET Core's and Orleans' advice) start at 5 ms,

@@ -12,7 +12,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Orleans.Diagnostics;
 
-namespace Grains.Telemetry;
+namespace PredictionCluster.ServiceDefaults.Telemetry;
 
 /// <summary>
 /// OpenTelemetry for the API and the silos, the same in each (the role of a ServiceDefaults project):

@@ -1,4 +1,4 @@
-namespace Grains.Telemetry;
+namespace PredictionCluster.ServiceDefaults.Telemetry;
 
 /// <summary>What a process is, as its telemetry says (<c>service.name</c>, <c>prediction.role</c>).</summary>
 public enum TelemetryRole

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Grains.Hosting.Operators;
+namespace PredictionCluster.ServiceDefaults.Operators;
 
 /// <summary>
 /// The address of the TCP peer a request came on, as Kestrel accepted the connection. Set before any other middleware

@@ -1,4 +1,4 @@
-namespace Grains.Security;
+namespace PredictionCluster.ServiceDefaults.Security;
 
 /// <summary>
 /// Mutual TLS between silos, and between the API (an Orleans client) and the silos' gateways (section

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Grains.Security;
+namespace PredictionCluster.ServiceDefaults.Security;
 
 /// <summary>
 /// Secrets that requests present (API keys, the operator key), held and compared as SHA-256 digests: digests of equal

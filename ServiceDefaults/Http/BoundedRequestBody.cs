@@ -3,7 +3,7 @@ using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Grains.Hosting;
+namespace PredictionCluster.ServiceDefaults.Http;
 
 /// <summary>
 /// Buffers a whole request body up to a limit and hands it to a parser in one sequence: how both the public

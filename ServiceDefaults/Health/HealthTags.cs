@@ -1,4 +1,4 @@
-namespace Grains.Hosting;
+namespace PredictionCluster.ServiceDefaults.Health;
 
 /// <summary>
 /// Health check tags: checks tagged ready gate <c>/health/ready</c>; checks tagged live gate <c>/health/live</c>

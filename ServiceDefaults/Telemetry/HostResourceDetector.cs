@@ -1,11 +1,11 @@
 using System.Reflection;
-using Inference.Model;
+using PredictionCluster.Inference.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Resources;
 using Orleans.Configuration;
 
-namespace Grains.Telemetry;
+namespace PredictionCluster.ServiceDefaults.Telemetry;
 
 /// <summary>
 /// What this process is, as resource attributes on every trace and as Prometheus' <c>target_info</c>: its role,

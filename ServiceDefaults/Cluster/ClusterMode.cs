@@ -1,4 +1,4 @@
-namespace Grains.Hosting;
+namespace PredictionCluster.ServiceDefaults.Cluster;
 
 /// <summary>How a process finds the cluster (<c>Cluster:Mode</c>).</summary>
 public enum ClusterMode

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace Grains.Hosting;
+namespace PredictionCluster.ServiceDefaults.Health;
 
 /// <summary>
 /// <c>/health/live</c>: restart this process when unhealthy (checks tagged live; a silo that lost its cluster

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
-using Grains.Security;
+using PredictionCluster.ServiceDefaults.Security;
 
-namespace Grains.Hosting.Operators;
+namespace PredictionCluster.ServiceDefaults.Operators;
 
 /// <summary>
 /// <c>Dashboard:OperatorKey</c> (env <c>Dashboard__OperatorKey</c>): the secret that opens the operator dashboard to a

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Orleans.Connections.Security;
 
-namespace Grains.Security;
+namespace PredictionCluster.ServiceDefaults.Security;
 
 /// <summary>
 /// The certificates of <see cref="ClusterTlsOptions"/>, read once at startup, and the rule for peers: a certificate

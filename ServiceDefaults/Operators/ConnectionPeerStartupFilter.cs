@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 
-namespace Grains.Hosting.Operators;
+namespace PredictionCluster.ServiceDefaults.Operators;
 
 /// <summary>
 /// Records each request's <see cref="ConnectionPeerFeature"/> ahead of the whole pipeline. A startup filter rather than

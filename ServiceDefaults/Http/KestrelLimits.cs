@@ -1,7 +1,8 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
-namespace Api.Hosting;
+namespace PredictionCluster.ServiceDefaults.Http;
 
 /// <summary>
 /// Kestrel's limits from ASP.NET Core's own section <c>Kestrel:Limits</c> (the names of

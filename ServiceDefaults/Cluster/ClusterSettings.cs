@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 
-namespace Grains.Hosting;
+namespace PredictionCluster.ServiceDefaults.Cluster;
 
 /// <summary>
 /// Settings shared by silos and the API client: the mode, Redis, and the membership timings. Orleans' own

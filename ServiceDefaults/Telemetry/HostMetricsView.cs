@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
 
-namespace Grains.Telemetry;
+namespace PredictionCluster.ServiceDefaults.Telemetry;
 
 /// <summary>
 /// Which instruments a host's meter provider exports, and how. OpenTelemetry subscribes to meters by name in the

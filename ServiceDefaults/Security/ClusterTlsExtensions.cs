@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Grains.Security;
+namespace PredictionCluster.ServiceDefaults.Security;
 
 /// <summary>Mutual TLS (<c>Microsoft.Orleans.Connections.Security</c>) on silos and clients when <c>Orleans:Tls:Enabled</c> is true.</summary>
 public static class ClusterTlsExtensions

@@ -1,7 +1,7 @@
-using Grains.Security;
+using PredictionCluster.ServiceDefaults.Security;
 using Microsoft.Extensions.Options;
 
-namespace Grains.Hosting.Operators;
+namespace PredictionCluster.ServiceDefaults.Operators;
 
 /// <summary>The configured operator key, compared with what a request presents in constant time (<see cref="SecretDigest"/>).</summary>
 public sealed class OperatorKey
