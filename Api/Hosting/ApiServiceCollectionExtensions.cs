@@ -1,4 +1,5 @@
 using Api.Apis;
+using Api.Drift;
 using Api.NearCache;
 using Api.Prediction;
 using Api.Routing;
@@ -95,6 +96,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ClusterModel>(sp, mode == ClusterMode.Embedded));
         services.AddHostedService(static sp => sp.GetRequiredService<ClusterModel>());
         services.TryAddSingleton<PredictionMetrics>();
+        services.AddPredictionDrift(configuration);
         services.TryAddSingleton<ModelQualityMetrics>();
         services.AddPredictionRouter(configuration);
         services.AddHealthChecks().AddCheck<ClusterModelHealthCheck>("cluster", tags: [HealthTags.Ready]);
