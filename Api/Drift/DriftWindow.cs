@@ -16,6 +16,7 @@ public sealed class DriftWindow
     private readonly int[] _slots;
     private readonly int _labels;
     private readonly int _buckets;
+    private readonly double[] _bounds;
     private readonly long[] _expectedLabels;
     private readonly long[] _expectedScores;
     private long _recorded;
@@ -29,6 +30,7 @@ public sealed class DriftWindow
         // A reference of another shape than the model (a silo of a mismatched build) is not compared: no figures rather than wrong ones.
         IsUsable = reference.LabelCounts.Count == labelCount && reference.ScoreCounts.Count == _buckets;
         _slots = IsUsable ? new int[size] : [];
+        _bounds = reference.ScoreBounds.ToArray();
         _expectedLabels = reference.LabelCounts.ToArray();
         _expectedScores = reference.ScoreCounts.ToArray();
     }
@@ -53,7 +55,7 @@ public sealed class DriftWindow
         {
             return;
         }
-        int code = 1 + label * _buckets + ScoreBuckets.Of(Reference.ScoreBounds, score);
+        int code = 1 + label * _buckets + ScoreBuckets.Of(_bounds, score);
         long slot = Interlocked.Increment(ref _recorded) - 1;
         Volatile.Write(ref _slots[(int)(slot % _slots.Length)], code);
     }

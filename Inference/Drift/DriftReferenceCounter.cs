@@ -25,7 +25,7 @@ public sealed class DriftReferenceCounter(ModelDirectory model, string source)
             }
         }
         _labels[top]++;
-        _scores[ScoreBuckets.Of(ScoreBuckets.Bounds, scores[top])]++;
+        _scores[ScoreBuckets.Of(scores[top])]++;
     }
 
     public DriftReference ToReference() => new(

@@ -7,21 +7,26 @@ namespace Inference.Drift;
 /// </summary>
 public static class ScoreBuckets
 {
+    private static readonly double[] s_bounds = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99];
+
     /// <summary>Upper bounds, ascending: from 1/k for k labels up; the upper end resolves a confident model's 0.9-0.99.</summary>
-    public static IReadOnlyList<double> Bounds { get; } = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99];
+    public static IReadOnlyList<double> Bounds { get; } = Array.AsReadOnly(s_bounds);
 
     /// <summary>
     /// The bucket of <paramref name="score"/>: the first bound it does not exceed (upper-inclusive, as OpenTelemetry's
-    /// and Prometheus' explicit buckets), or <c>bounds.Count</c> above the last. A linear scan: a dozen compares
-    /// beat a binary search's branches at this size, and it allocates nothing.
+    /// and Prometheus' explicit buckets), or <c>bounds.Length</c> above the last. A linear scan over a span: a dozen
+    /// compares beat a binary search's branches at this size, and it allocates nothing (it runs once per answered text).
     /// </summary>
-    public static int Of(IReadOnlyList<double> bounds, double score)
+    public static int Of(ReadOnlySpan<double> bounds, double score)
     {
         int bucket = 0;
-        while (bucket < bounds.Count && score > bounds[bucket])
+        while (bucket < bounds.Length && score > bounds[bucket])
         {
             bucket++;
         }
         return bucket;
     }
+
+    /// <summary><see cref="Of(ReadOnlySpan{double}, double)"/> over <see cref="Bounds"/>.</summary>
+    public static int Of(double score) => Of(s_bounds, score);
 }
