@@ -30,7 +30,7 @@ public sealed record ModelDirectory(string Root, string ModelPath, string Vocabu
     // Hex characters of the digest kept in the id: 64 bits is plenty to tell models apart.
     private const int ModelIdLength = 16;
 
-    /// <summary>Checks the layout, reads config.json and computes the model id.</summary>
+    /// <summary>Checks the layout, reads config.json, computes the model id and reads the optional reference.json.</summary>
     /// <param name="maxTokensOverride">0 for the model's own limit; else a smaller truncation length.</param>
     /// <param name="readReference">False to leave <c>reference.json</c> unread (the tool that rewrites it must not trip over a broken one).</param>
     public static ModelDirectory Open(string root, int maxTokensOverride = 0, bool readReference = true)
