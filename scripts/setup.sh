@@ -142,3 +142,19 @@ fi
 
 log "restoring .NET packages"
 dotnet restore "$root/Cluster.sln" --verbosity quiet >/dev/null
+
+# The default model's drift reference, models/default/reference.json (docs/operations.md, "Prediction drift"): its
+# top labels and top scores over SST-2 dev, computed by the service's own inference engine (tools/ReferenceBuilder,
+# with Api/appsettings.json's Inference settings, ~10 s). Its own step and stamp (DIR/.reference-builder): only
+# reference.json is rewritten, when the model, the data or the code that counts changes; the model is never rebuilt
+# for it. Api/appsettings.json is not in the stamp (worktrees sharing models/ would rewrite it in turn); after
+# changing Model:MaxTokens, delete the stamp (the service ignores a reference of another model id, with a warning).
+rb="$root/tools/ReferenceBuilder"
+reference_stamp=$(stamp "$root/models/default/.builder" "$root/eval/data/sst2/dev.tsv" "$rb/"*.cs "$rb/ReferenceBuilder.csproj" \
+  "$root/Inference/Drift/"*.cs)
+if [[ ! -s "$root/models/default/reference.json" || "$(cat "$root/models/default/.reference-builder" 2>/dev/null)" != "$reference_stamp" ]]; then
+  log "writing the default model's drift reference (SST-2 dev through the inference engine)"
+  dotnet build "$rb/ReferenceBuilder.csproj" -c Release --nologo --verbosity quiet -clp:ErrorsOnly >&2
+  dotnet "$rb/bin/Release/net10.0/ReferenceBuilder.dll" --model "$root/models/default" >&2
+  echo "$reference_stamp" > "$root/models/default/.reference-builder"
+fi

@@ -14,6 +14,7 @@ using PredictionCluster.Grains.Prediction;
 using PredictionCluster.ServiceDefaults.Security;
 using PredictionCluster.ServiceDefaults.Telemetry;
 using PredictionCluster.Inference.Batching;
+using PredictionCluster.Api.Drift;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -99,6 +100,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ClusterModel>(sp, mode == ClusterMode.Embedded));
         services.AddHostedService(static sp => sp.GetRequiredService<ClusterModel>());
         services.TryAddSingleton<PredictionMetrics>();
+        services.AddPredictionDrift(configuration);
         services.TryAddSingleton<ModelQualityMetrics>();
         services.AddPredictionRouter(configuration);
         // After the telemetry: the payload log's OTLP logs share its resource (service, instance, role).

@@ -11,7 +11,8 @@ namespace PredictionCluster.Grains.Inference;
 internal sealed class ModelGrain(SentimentModel model, IOptions<InferenceOptions> inference) : Grain, IModelGrain
 {
     private readonly ModelDescriptor _descriptor = new(model.ModelId, model.Labels, model.MaxTokens,
-        inference.Value.MaxBatchSize, inference.Value.MaxBatchTokens);
+        inference.Value.MaxBatchSize, inference.Value.MaxBatchTokens,
+        model.Directory.Reference is { } reference ? new ModelReference(reference.LabelCounts, reference.ScoreBounds, reference.ScoreCounts) : null);
 
     public ValueTask<ModelDescriptor> GetDescriptorAsync() => ValueTask.FromResult(_descriptor);
 }
