@@ -1,5 +1,5 @@
-using Api.Hosting;
-using Grains.Hosting;
+using PredictionCluster.Api.Hosting;
+using PredictionCluster.Grains.Hosting;
 
 return await StartupGuard.RunAsync(() => ApiHost.Build(args));
 

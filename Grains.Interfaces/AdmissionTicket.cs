@@ -1,4 +1,4 @@
-namespace Grains.Interfaces;
+namespace PredictionCluster.Grains.Interfaces;
 
 /// <summary>
 /// Travels with every text of one API request (PredictionGrain, then InferenceGrain, then the engine) so that the

@@ -1,9 +1,10 @@
-namespace Grains.Interfaces;
+namespace PredictionCluster.Grains.Interfaces;
 
 /// <summary>
 /// A stateless worker, always local to its caller, that hands texts to the silo's batching engine.
 /// Concurrent calls meet in one batch.
 /// </summary>
+[Alias("inference-grain")]
 public interface IInferenceGrain : IGrainWithIntegerKey
 {
     /// <summary>
@@ -11,5 +12,6 @@ public interface IInferenceGrain : IGrainWithIntegerKey
     /// <see cref="PredictionResult.RetryAfter"/>) when the engine refused the request: it would wait past the queueing
     /// budget (the caller reports it, never waits). A cancelled caller is dropped before its batch runs.
     /// </summary>
+    [Alias("infer")]
     ValueTask<PredictionResult> InferAsync(string text, AdmissionTicket ticket, CancellationToken cancellationToken = default);
 }

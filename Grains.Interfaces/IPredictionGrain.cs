@@ -1,12 +1,13 @@
 using Orleans.Concurrency;
 
-namespace Grains.Interfaces;
+namespace PredictionCluster.Grains.Interfaces;
 
 /// <summary>
 /// The owner of one text's prediction under one model: its state (the scores) is the cluster's cache
 /// entry for that text, persisted in grain storage. Keyed by <see cref="PredictionGrainKey"/>.
 /// Calls are turn-based, so concurrent asks for a new text share one inference.
 /// </summary>
+[Alias("prediction-grain")]
 public interface IPredictionGrain : IGrainWithStringKey
 {
     /// <summary>
@@ -14,6 +15,7 @@ public interface IPredictionGrain : IGrainWithStringKey
     /// that a miss needs no second round trip; it is used only when nothing is cached. <paramref name="ticket"/>
     /// names the request the text is part of, for the engine's admission (see <see cref="AdmissionTicket"/>).
     /// </summary>
+    [Alias("predict")]
     ValueTask<PredictionResult> PredictAsync(string text, AdmissionTicket ticket, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -22,5 +24,6 @@ public interface IPredictionGrain : IGrainWithStringKey
     /// false means the call never got here (it is stuck on another path, such as a paused gateway) and can be repeated.
     /// </summary>
     [AlwaysInterleave]
+    [Alias("probe")]
     ValueTask<bool> ProbeAsync();
 }

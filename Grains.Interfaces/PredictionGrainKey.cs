@@ -1,4 +1,4 @@
-namespace Grains.Interfaces;
+namespace PredictionCluster.Grains.Interfaces;
 
 /// <summary>
 /// The string key of a <see cref="IPredictionGrain"/>: <c>{model id}/{SHA-256 of model id and text, hex}</c>.

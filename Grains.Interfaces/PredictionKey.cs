@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Grains.Interfaces;
+namespace PredictionCluster.Grains.Interfaces;
 
 /// <summary>
 /// Identity of a PredictionGrain: SHA-256 over (model id, text). Held as four 64-bit words so that

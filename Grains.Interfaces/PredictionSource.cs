@@ -1,7 +1,8 @@
-namespace Grains.Interfaces;
+namespace PredictionCluster.Grains.Interfaces;
 
 /// <summary>Which tier answered a prediction (observable for cache hit ratios).</summary>
 [GenerateSerializer]
+[Alias("prediction.source")]
 public enum PredictionSource
 {
     /// <summary>The grain activation already held the result.</summary>

@@ -1,7 +1,8 @@
-namespace Grains.Interfaces;
+namespace PredictionCluster.Grains.Interfaces;
 
 /// <summary>How one prediction ended. Expected outcomes are values, not exceptions.</summary>
 [GenerateSerializer]
+[Alias("prediction.status")]
 public enum PredictionStatus
 {
     /// <summary>Scores are present.</summary>

@@ -1,13 +1,13 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using Inference.Batching;
-using Inference.Model;
+using PredictionCluster.Inference.Batching;
+using PredictionCluster.Inference.Model;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Inference;
+namespace PredictionCluster.Inference;
 
 /// <summary>
 /// The silo's batching engine (a DI singleton that InferenceGrain activations hand texts to): texts are tokenized by

@@ -1,7 +1,7 @@
-using Grains.Hosting;
-using Silo.Hosting;
+using PredictionCluster.Grains.Hosting;
+using PredictionCluster.Silo.Hosting;
 
-namespace Silo;
+namespace PredictionCluster.Silo;
 
 /// <summary>A silo process: an Orleans silo (Redis clustering and grain storage) with health, metrics and Orleans' dashboard over HTTP.</summary>
 public static class Program

@@ -155,18 +155,7 @@ load --url "$service" --rate "$open_rate" --cache-rate 0.95 --duration "${second
 # time (utime + stime in /proc) over the middle half of the measured window.
 cached_rate=1500
 echo "[bench] service, cached requests at $cached_rate req/s: the service's CPU" >&2
-cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"; }
-service_pid=${pids[-1]}
-load --url "$service" --rate "$cached_rate" --cache-rate 1 --duration "${seconds}s" --warmup 2s > "$out/cached-cpu.log" 2>&1 &
-load_pid=$!
-sleep "$(python3 -c "print(2.5 + $seconds / 4)")"
-cpu0=$(cpu_seconds "$service_pid"); wall0=$(date +%s.%N)
-sleep "$(python3 -c "print($seconds / 2)")"
-cpu1=$(cpu_seconds "$service_pid"); wall1=$(date +%s.%N)
-wait "$load_pid" || true
-cat "$out/cached-cpu.log" >&2
-sed -n 's/^SUMMARY //p' "$out/cached-cpu.log" | tail -1 > "$out/cached-cpu-run.json"
-python3 -c "import json; cores = ($cpu1 - $cpu0) / ($wall1 - $wall0); print(json.dumps({'rate': $cached_rate, 'cores': round(cores, 3), 'cpu_us_per_request': round(cores / $cached_rate * 1e6, 1)}))" > "$out/cached-cpu.json"
+"$root/scripts/cached-cpu.sh" "$service" "${pids[-1]}" "$cached_rate" "$seconds" 2 "$out/cached-cpu"
 stop_last
 
 # Overload: a fresh service (its peak RSS is this phase's), a light open loop of new texts for its normal latency,
@@ -363,3 +352,8 @@ for name, value, note in rows:
     print(f'{name:52} {value:>12}  {note}')
 print(f'\nload average at the end: {open("/proc/loadavg").read().split()[:3]}; raw figures in {out}')
 PY
+
+# The service against its own engine, model by model (sorted, windowed at the service's concurrency, arrival order),
+# and the cached path's CPU with the default model: issue 22's figures, in rounds of their own.
+echo "[bench] models: each model's service against its own engine (scripts/bench-models.sh)" >&2
+"$root/scripts/bench-models.sh"

@@ -91,6 +91,29 @@ if ((want_test)); then
   fi
 fi
 
+# The k6 scripts' type check (Tests/LoadTest/K6TypeCheckTests): TypeScript and @types/k6 at the versions of
+# loadtest/typecheck/package-lock.json, reinstalled when the lock changes.
+if ((want_test)); then
+  k6dir="$deps/k6-typecheck"
+  if ! cmp -s "$root/loadtest/typecheck/package-lock.json" "$k6dir/package-lock.json" || [[ ! -x "$k6dir/node_modules/.bin/tsc" ]]; then
+    log "npm ci the k6 type check"
+    mkdir -p "$k6dir"
+    cp "$root/loadtest/typecheck/package.json" "$root/loadtest/typecheck/package-lock.json" "$k6dir/"
+    (cd "$k6dir" && npm ci --silent --no-audit --no-fund --ignore-scripts >/dev/null 2>&1)
+  fi
+fi
+
+# The chart's schema check (Tests/Helm/ChartSchemaTests, helm/schema-check): kubernetes-models and TypeScript at the
+# versions of its package-lock.json, into helm/schema-check/node_modules (git-ignored), reinstalled when the lock changes.
+if ((want_test)); then
+  sc="$root/helm/schema-check"
+  if ! cmp -s "$sc/package-lock.json" "$sc/node_modules/.installed-lock.json"; then
+    log "npm ci the chart's schema check"
+    (cd "$sc" && npm ci --silent --no-audit --no-fund --ignore-scripts >/dev/null 2>&1)
+    cp "$sc/package-lock.json" "$sc/node_modules/.installed-lock.json"
+  fi
+fi
+
 # Metrics and dashboard tests: Prometheus' own Python client parses /metrics (an independent reference of the
 # text format), and Playwright drives Debian's Chromium (never a browser it downloads itself).
 if ((want_test)); then
@@ -119,3 +142,19 @@ fi
 
 log "restoring .NET packages"
 dotnet restore "$root/Cluster.sln" --verbosity quiet >/dev/null
+
+# The default model's drift reference, models/default/reference.json (docs/operations.md, "Prediction drift"): its
+# top labels and top scores over SST-2 dev, computed by the service's own inference engine (tools/ReferenceBuilder,
+# with Api/appsettings.json's Inference settings, ~10 s). Its own step and stamp (DIR/.reference-builder): only
+# reference.json is rewritten, when the model, the data or the code that counts changes; the model is never rebuilt
+# for it. Api/appsettings.json is not in the stamp (worktrees sharing models/ would rewrite it in turn); after
+# changing Model:MaxTokens, delete the stamp (the service ignores a reference of another model id, with a warning).
+rb="$root/tools/ReferenceBuilder"
+reference_stamp=$(stamp "$root/models/default/.builder" "$root/eval/data/sst2/dev.tsv" "$rb/"*.cs "$rb/ReferenceBuilder.csproj" \
+  "$root/Inference/Drift/"*.cs)
+if [[ ! -s "$root/models/default/reference.json" || "$(cat "$root/models/default/.reference-builder" 2>/dev/null)" != "$reference_stamp" ]]; then
+  log "writing the default model's drift reference (SST-2 dev through the inference engine)"
+  dotnet build "$rb/ReferenceBuilder.csproj" -c Release --nologo --verbosity quiet -clp:ErrorsOnly >&2
+  dotnet "$rb/bin/Release/net10.0/ReferenceBuilder.dll" --model "$root/models/default" >&2
+  echo "$reference_stamp" > "$root/models/default/.reference-builder"
+fi

@@ -1,13 +1,17 @@
+using PredictionCluster.ServiceDefaults.Http;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
-using Api.Prediction;
-using Api.Routing;
-using Grains.Hosting;
-using Inference.Batching;
-using Grains.Interfaces;
+using PredictionCluster.Api.Payloads;
+using PredictionCluster.Api.Prediction;
+using PredictionCluster.Api.Routing;
+using PredictionCluster.Api.Telemetry;
+using PredictionCluster.Grains.Hosting;
+using PredictionCluster.Inference.Batching;
+using PredictionCluster.Grains.Interfaces;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
-namespace Api.Apis;
+namespace PredictionCluster.Api.Apis;
 
 /// <summary><c>POST /predict</c>: classify texts; every text gets every label's score, in input order.</summary>
 public static class PredictApi
@@ -35,8 +39,11 @@ public static class PredictApi
         return app;
     }
 
-    internal static async Task<IResult> PredictAsync(HttpContext context, IPredictionRouter router, PredictResponseWriter writer, IOptions<ApiOptions> options, RejectedRequestMetrics rejected)
+    internal static async Task<IResult> PredictAsync(HttpContext context, IPredictionRouter router, PredictResponseWriter writer, IOptions<ApiOptions> options, RejectedRequestMetrics rejected,
+        ModelQualityMetrics quality, PayloadLog payload)
     {
+        // A timestamp, not a Stopwatch: Server-Timing's total and the payload log's latency cost no allocation.
+        long started = Stopwatch.GetTimestamp();
         var limits = options.Value;
         if (JsonContentType.Refusal(context.Request.ContentType) is { } refusal)
         {
@@ -104,7 +111,22 @@ public static class PredictApi
             }
             scoresByText[i] = ImmutableCollectionsMarshal.AsArray(result.Scores)!;
         }
+        // Every text is answered: now each counts (a request that fails half-way counts none); a text repeated
+        // within the request was computed once, so only its first slot can count as an inference.
+        for (int i = 0, firstOfNext = 0; i < slots.Length; i++)
+        {
+            bool first = slots[i] == firstOfNext;
+            firstOfNext += first ? 1 : 0;
+            quality.Record(model, scoresByText[i], inferred: first && results[slots[i]].Source == PredictionSource.Inference);
+        }
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        if (payload.IsEnabled)
+        {
+            // Distinct texts: a text repeated within the request is one record.
+            payload.Record(model, distinct, results, elapsed);
+        }
         context.Response.Headers[CacheHeader] = cached ? CacheHit : CacheMiss;
+        context.Response.Headers[ServerTiming.Header] = ServerTiming.Format(results, elapsed);
         return new PredictionsResult(writer, model, scoresByText);
     }
 

@@ -1,7 +1,7 @@
-using Api.Prediction;
-using Inference.Batching;
+using PredictionCluster.Api.Prediction;
+using PredictionCluster.Inference.Batching;
 
-namespace Api.Apis;
+namespace PredictionCluster.Api.Apis;
 
 /// <summary>
 /// Every problem answer of <c>POST /predict</c> other than field validation, in one place: what each failure means

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace Api.Apis;
+namespace PredictionCluster.Api.Apis;
 
 /// <summary>Requests answered 503 because the service could not take them, by reason (overload is an operator's first question).</summary>
 public sealed class RejectedRequestMetrics

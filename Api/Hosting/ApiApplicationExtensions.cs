@@ -1,10 +1,11 @@
-using Api.Apis;
-using Api.Security;
-using Grains.Hosting;
-using Grains.Hosting.Operators;
-using Grains.Telemetry;
+using PredictionCluster.ServiceDefaults.Health;
+using PredictionCluster.Api.Apis;
+using PredictionCluster.Api.Security;
+using PredictionCluster.Grains.Hosting;
+using PredictionCluster.ServiceDefaults.Operators;
+using PredictionCluster.ServiceDefaults.Telemetry;
 
-namespace Api.Hosting;
+namespace PredictionCluster.Api.Hosting;
 
 /// <summary>The API's middleware and endpoints.</summary>
 public static class ApiApplicationExtensions
@@ -27,6 +28,7 @@ public static class ApiApplicationExtensions
         app.MapOperatorDashboard();
         // /predict alone takes API keys and the rate limit: probes, Prometheus and the docs keep working without a key.
         app.MapGroup("").RequireApiSecurity(app.Services).MapPredictApi();
+        app.MapGroup("").RequireApiSecurity(app.Services).MapInfoApi();
         return app;
     }
 }

@@ -1,4 +1,4 @@
-namespace Api.Hosting;
+namespace PredictionCluster.Api.Hosting;
 
 /// <summary>Builds the API host; <c>Program</c> runs it, and cluster tests start several in one process.</summary>
 public static class ApiHost

@@ -1,21 +1,28 @@
-using Api.Apis;
-using Api.NearCache;
-using Api.Prediction;
-using Api.Routing;
-using Api.Security;
-using Grains.Hosting.Operators;
-using Grains.Hosting;
-using Grains.Prediction;
-using Grains.Security;
-using Grains.Telemetry;
-using Inference.Batching;
+using PredictionCluster.ServiceDefaults.Health;
+using PredictionCluster.ServiceDefaults.Http;
+using PredictionCluster.ServiceDefaults.Cluster;
+using PredictionCluster.Api.Apis;
+using PredictionCluster.Api.NearCache;
+using PredictionCluster.Api.Payloads;
+using PredictionCluster.Api.Prediction;
+using PredictionCluster.Api.Routing;
+using PredictionCluster.Api.Security;
+using PredictionCluster.Api.Telemetry;
+using PredictionCluster.ServiceDefaults.Operators;
+using PredictionCluster.Grains.Hosting;
+using PredictionCluster.Grains.Prediction;
+using PredictionCluster.ServiceDefaults.Security;
+using PredictionCluster.ServiceDefaults.Telemetry;
+using PredictionCluster.Inference.Batching;
+using PredictionCluster.Api.Drift;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 
-namespace Api.Hosting;
+namespace PredictionCluster.Api.Hosting;
 
 /// <summary>Cross-cutting setup of the API host (the role of a ServiceDefaults project).</summary>
 public static class ApiServiceCollectionExtensions
@@ -40,6 +47,11 @@ public static class ApiServiceCollectionExtensions
         services.AddApiSecurity(configuration);
         // Kestrel:Limits (timeouts, data rates, connections), then Kestrel's body cap set to the API's so an oversized
         // body is cut off while it streams in.
+        // Requests run on the socket's I/O thread instead of being handed to the thread pool: a cached answer is a
+        // hash and a lookup, and the hand-off (a wake-up of a pool thread per request) cost more CPU than the request
+        // (docs/performance.md, "Cached requests"). Nothing on the request path blocks; grain calls resume on Orleans'
+        // threads as before.
+        services.Configure<SocketTransportOptions>(sockets => sockets.UnsafePreferInlineScheduling = true);
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) =>
         {
             KestrelLimits.Apply(configuration, kestrel.Limits);
@@ -88,7 +100,11 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ClusterModel>(sp, mode == ClusterMode.Embedded));
         services.AddHostedService(static sp => sp.GetRequiredService<ClusterModel>());
         services.TryAddSingleton<PredictionMetrics>();
+        services.AddPredictionDrift(configuration);
+        services.TryAddSingleton<ModelQualityMetrics>();
         services.AddPredictionRouter(configuration);
+        // After the telemetry: the payload log's OTLP logs share its resource (service, instance, role).
+        builder.AddPayloadLog();
         services.AddHealthChecks().AddCheck<ClusterModelHealthCheck>("cluster", tags: [HealthTags.Ready]);
         return builder;
     }

@@ -1,4 +1,4 @@
-namespace Api.Hosting;
+namespace PredictionCluster.Api.Hosting;
 
 /// <summary>
 /// Keeps the API's Orleans client trying to reach a gateway for as long as the process lives. Orleans' default gives

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Api.Hosting;
+namespace PredictionCluster.Api.Hosting;
 
 /// <summary>
 /// The co-hosted silo of embedded mode listens on loopback for silo-to-silo traffic that never comes (it

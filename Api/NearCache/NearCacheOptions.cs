@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Api.NearCache;
+namespace PredictionCluster.Api.NearCache;
 
 /// <summary>The API's own bounded cache of recent predictions (section <c>NearCache</c>).</summary>
 public sealed class NearCacheOptions

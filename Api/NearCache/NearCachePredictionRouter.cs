@@ -1,8 +1,8 @@
-using Api.Routing;
-using Grains.Interfaces;
-using Grains.Prediction;
+using PredictionCluster.Api.Routing;
+using PredictionCluster.Grains.Interfaces;
+using PredictionCluster.Grains.Prediction;
 
-namespace Api.NearCache;
+namespace PredictionCluster.Api.NearCache;
 
 /// <summary>
 /// Answers texts from the API's <see cref="PredictionNearCache"/> and sends only the others on to their

@@ -1,7 +1,7 @@
-using Api.Routing;
+using PredictionCluster.Api.Routing;
 using Microsoft.Extensions.Options;
 
-namespace Api.NearCache;
+namespace PredictionCluster.Api.NearCache;
 
 public static class NearCacheServiceCollectionExtensions
 {

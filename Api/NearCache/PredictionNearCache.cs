@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using Grains.Interfaces;
+using PredictionCluster.Grains.Interfaces;
 
-namespace Api.NearCache;
+namespace PredictionCluster.Api.NearCache;
 
 /// <summary>
 /// Recent predictions, keyed by <see cref="PredictionKey"/> (model id and text), bounded by count. Two

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Api.Prediction;
+namespace PredictionCluster.Api.Prediction;
 
 /// <summary>Limits on what one request may ask. Section <c>Api</c>.</summary>
 public sealed class ApiOptions

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Primitives;
 
-namespace Api.Prediction;
+namespace PredictionCluster.Api.Prediction;
 
 /// <summary>
 /// Whether a request's <c>Content-Encoding</c> is one <see cref="PredictRequestReader"/> reads: none, or

@@ -1,6 +1,6 @@
 using Microsoft.Net.Http.Headers;
 
-namespace Api.Prediction;
+namespace PredictionCluster.Api.Prediction;
 
 /// <summary>
 /// Whether a request's <c>Content-Type</c> is one <see cref="PredictRequestReader"/> reads: <c>application/json</c>,

@@ -1,4 +1,4 @@
-namespace Api.Prediction;
+namespace PredictionCluster.Api.Prediction;
 
 /// <summary>One label of the model with its softmax score.</summary>
 public sealed record LabelScore(string Label, float Score);

@@ -1,4 +1,4 @@
-namespace Api.Prediction;
+namespace PredictionCluster.Api.Prediction;
 
 /// <summary>What <see cref="PredictRequestReader"/> made of a body: the texts, or errors by field (JSON path).</summary>
 public sealed class PredictRequestParse

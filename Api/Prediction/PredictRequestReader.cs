@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace Api.Prediction;
+namespace PredictionCluster.Api.Prediction;
 
 /// <summary>
 /// Parses and validates a <c>POST /predict</c> body in one pass over the bytes, so that every problem is

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
-using Grains.Interfaces;
+using PredictionCluster.Grains.Interfaces;
 
-namespace Api.Prediction;
+namespace PredictionCluster.Api.Prediction;
 
 /// <summary>
 /// Writes <c>{"predictions": [[{"label": ..., "score": ...}, ...], ...]}</c> straight into a buffer writer

@@ -1,6 +1,6 @@
-using Grains.Interfaces;
+using PredictionCluster.Grains.Interfaces;
 
-namespace Api.Prediction;
+namespace PredictionCluster.Api.Prediction;
 
 /// <summary>A 200 answer written straight into the response pipe by <see cref="PredictResponseWriter"/>.</summary>
 public sealed class PredictionsResult(PredictResponseWriter writer, ModelDescriptor model, IReadOnlyList<float[]> scoresByText) : IResult, IStatusCodeHttpResult

@@ -1,6 +1,6 @@
-using Grains.Interfaces;
+using PredictionCluster.Grains.Interfaces;
 
-namespace Api.Routing;
+namespace PredictionCluster.Api.Routing;
 
 /// <summary>
 /// The model the cluster serves, learnt from a silo through <see cref="IModelGrain"/> (the API loads no model of its own).
@@ -106,7 +106,8 @@ public sealed partial class ClusterModel(IGrainFactory grains, IHostApplicationL
         {
             var model = await grains.GetGrain<IModelGrain>(0).GetDescriptorAsync().AsTask().WaitAsync(FetchTimeout, stoppingToken);
             _current = model;
-            LogLearnt(model.ModelId, string.Join(", ", model.Labels));
+            // Whether drift figures will follow: a model without reference.json (or a silo too old to send it) has none.
+            LogLearnt(model.ModelId, string.Join(", ", model.Labels), model.Reference is null ? "none" : $"{model.Reference.LabelCounts.Sum()} texts");
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
@@ -120,8 +121,8 @@ public sealed partial class ClusterModel(IGrainFactory grains, IHostApplicationL
         base.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster model {ModelId} (labels {Labels}) learnt from the silos")]
-    private partial void LogLearnt(string modelId, string labels);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster model {ModelId} (labels {Labels}, drift reference {DriftReference}) learnt from the silos")]
+    private partial void LogLearnt(string modelId, string labels, string driftReference);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelId} is no longer what the silos serve; fetching the new descriptor")]
     private partial void LogInvalidated(string modelId);

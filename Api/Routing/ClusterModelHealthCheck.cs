@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Api.Routing;
+namespace PredictionCluster.Api.Routing;
 
 /// <summary>Readiness of the API: it can key texts only once it knows the model the silos serve.</summary>
 public sealed class ClusterModelHealthCheck(ClusterModel model) : IHealthCheck

@@ -1,4 +1,4 @@
-namespace Api.Routing;
+namespace PredictionCluster.Api.Routing;
 
 /// <summary>
 /// The cluster cannot answer this request now (no silo answered within the retry budget, or the model is not

@@ -1,10 +1,11 @@
-using Grains.Hosting;
+using PredictionCluster.ServiceDefaults.Cluster;
+using PredictionCluster.Grains.Hosting;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
 using Polly.Telemetry;
 
-namespace Api.Routing;
+namespace PredictionCluster.Api.Routing;
 
 /// <summary>
 /// The retries around each grain call of a cluster API (Microsoft.Extensions.Resilience): a call that failed because

@@ -1,7 +1,7 @@
-using Grains.Interfaces;
-using Grains.Prediction;
+using PredictionCluster.Grains.Interfaces;
+using PredictionCluster.Grains.Prediction;
 
-namespace Api.Routing;
+namespace PredictionCluster.Api.Routing;
 
 /// <summary>
 /// Calls each text's PredictionGrain in parallel (<see cref="PredictionGrainCaller"/>: directly when the silo is

@@ -1,6 +1,6 @@
-using Grains.Interfaces;
+using PredictionCluster.Grains.Interfaces;
 
-namespace Api.Routing;
+namespace PredictionCluster.Api.Routing;
 
 /// <summary>Asks the PredictionGrain of each text for its scores; results come back in text order.</summary>
 public interface IPredictionRouter

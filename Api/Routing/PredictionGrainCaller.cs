@@ -1,9 +1,9 @@
-using Grains.Interfaces;
+using PredictionCluster.Grains.Interfaces;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Registry;
 
-namespace Api.Routing;
+namespace PredictionCluster.Api.Routing;
 
 /// <summary>
 /// One text's call to its PredictionGrain. Embedded, the silo is in this process: the call goes straight to it, and
@@ -58,14 +58,15 @@ public sealed partial class PredictionGrainCaller(bool embedded, ResiliencePipel
                 throw new SiloUnreachableException(
                     $"Grain {grain.GetPrimaryKeyString()} did not answer within {_options.AttemptTimeout.TotalSeconds:0.###} s, nor a probe within {_options.ProbeTimeout.TotalSeconds:0.###} s: its silo or the gateway on the way is unreachable.");
             }
-            if (call.IsCompleted)
-            {
-                // "Not running" can mean "just finished": the grain answered the call before the probe, and on one
-                // path the call's response arrives first.
-                break;
-            }
             if (probe.IsFaulted || !probe.Result)
             {
+                // "Not running" can also mean "just finished": the grain answered the call before the probe, and the
+                // two responses are not handled in order on the client (a busy machine has been seen to complete the
+                // probe first). An answer in flight arrives within a probe's time; a call on a lost path does not.
+                if (!probe.IsFaulted && await CompletesWithinAsync(call, _options.ProbeTimeout, cancellationToken))
+                {
+                    break;
+                }
                 Abandon(call);
                 await probe; // a failed probe (a silo gone) fails the attempt with its own exception
                 // The grain answers and runs no call: this one is stuck on another path (a gateway the client has

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Api.Routing;
+namespace PredictionCluster.Api.Routing;
 
 /// <summary>
 /// How the API calls PredictionGrains in a cluster (section <c>Routing</c>). A call that runs longer than

@@ -1,4 +1,4 @@
-namespace Api.Routing;
+namespace PredictionCluster.Api.Routing;
 
 /// <summary>
 /// A grain call ran past <see cref="RoutingOptions.AttemptTimeout"/> and its grain did not answer a probe within

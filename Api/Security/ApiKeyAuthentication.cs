@@ -1,4 +1,4 @@
-namespace Api.Security;
+namespace PredictionCluster.Api.Security;
 
 /// <summary>Names of the API key scheme, its policy and its header.</summary>
 public static class ApiKeyAuthentication

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
-namespace Api.Security;
+namespace PredictionCluster.Api.Security;
 
 /// <summary>
 /// Authenticates a request by its API key, sent as <c>Authorization: Bearer &lt;key&gt;</c> or

@@ -1,4 +1,4 @@
-namespace Api.Security;
+namespace PredictionCluster.Api.Security;
 
 /// <summary>
 /// API keys for <c>POST /predict</c> (section <c>ApiKeys</c>). With none, no key is asked for (embedded mode's default).

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Api.Security;
+namespace PredictionCluster.Api.Security;
 
 /// <summary>Stops the start when the configured keys are unusable (a missing key file, a short key), naming the problem.</summary>
 public sealed class ApiKeyOptionsValidator : IValidateOptions<ApiKeyOptions>

@@ -1,6 +1,6 @@
-using Grains.Security;
+using PredictionCluster.ServiceDefaults.Security;
 
-namespace Api.Security;
+namespace PredictionCluster.Api.Security;
 
 /// <summary>
 /// The accepted API keys, held as SHA-256 digests and matched in constant time (<see cref="SecretDigest"/>): a presented

@@ -5,7 +5,7 @@ using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
-namespace Api.Security;
+namespace PredictionCluster.Api.Security;
 
 /// <summary>
 /// Whose bucket a request spends in the per-client rate limit, and the buckets themselves, of which there are at most

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Api.Security;
+namespace PredictionCluster.Api.Security;
 
 /// <summary>
 /// A token bucket per client on <c>POST /predict</c> (section <c>RateLimit</c>): a client is its API key when it sent

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 
-namespace Api.Security;
+namespace PredictionCluster.Api.Security;
 
 /// <summary>
 /// The per-client policy of ASP.NET Core's rate limiter: a token bucket per client (<see cref="ClientPartitions"/>), and

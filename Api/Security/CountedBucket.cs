@@ -1,6 +1,6 @@
 using System.Threading.RateLimiting;
 
-namespace Api.Security;
+namespace PredictionCluster.Api.Security;
 
 /// <summary>
 /// A token bucket that says when the partitioned limiter lets go of it. The limiter drops a bucket that has stayed full

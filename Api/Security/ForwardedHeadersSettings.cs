@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 
-namespace Api.Security;
+namespace PredictionCluster.Api.Security;
 
 /// <summary>
 /// Which proxies' <c>X-Forwarded-For</c> is believed (section <c>ForwardedHeaders</c>). Behind an Ingress every request

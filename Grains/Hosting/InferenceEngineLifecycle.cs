@@ -1,7 +1,7 @@
-using Inference;
-using Grains.Inference;
+using PredictionCluster.Inference;
+using PredictionCluster.Grains.Inference;
 
-namespace Grains.Hosting;
+namespace PredictionCluster.Grains.Hosting;
 
 /// <summary>
 /// Starts the <see cref="InferenceEngine"/> early in the silo's lifecycle and stops it late: it runs before

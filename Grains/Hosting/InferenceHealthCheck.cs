@@ -1,8 +1,8 @@
-using Inference;
-using Grains.Inference;
+using PredictionCluster.Inference;
+using PredictionCluster.Grains.Inference;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Grains.Hosting;
+namespace PredictionCluster.Grains.Hosting;
 
 /// <summary>Readiness: unhealthy for good once the inference engine has stopped after an internal error (restart it).</summary>
 public sealed class InferenceHealthCheck(InferenceEngine engine) : IHealthCheck

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Orleans.Clustering.Redis;
 
-namespace Grains.Hosting;
+namespace PredictionCluster.Grains.Hosting;
 
 /// <summary>
 /// Liveness of a silo in a Redis-clustered deployment: unhealthy when the member table answers but no longer

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Grains.Hosting;
+namespace PredictionCluster.Grains.Hosting;
 
 /// <summary>Readiness: healthy once the model is loaded and warmed up, unhealthy while starting.</summary>
 public sealed class ModelHealthCheck(SiloReadiness readiness) : IHealthCheck

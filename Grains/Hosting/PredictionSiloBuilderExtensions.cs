@@ -1,11 +1,13 @@
-using Inference;
-using Grains.Inference;
-using Inference.Batching;
-using Inference.Model;
-using Grains.Placement;
-using Grains.Prediction;
-using Grains.Security;
-using Grains.Storage;
+using PredictionCluster.ServiceDefaults.Cluster;
+using PredictionCluster.ServiceDefaults.Health;
+using PredictionCluster.Inference;
+using PredictionCluster.Grains.Inference;
+using PredictionCluster.Inference.Batching;
+using PredictionCluster.Inference.Model;
+using PredictionCluster.Grains.Placement;
+using PredictionCluster.Grains.Prediction;
+using PredictionCluster.ServiceDefaults.Security;
+using PredictionCluster.Grains.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,7 +19,7 @@ using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Serialization;
 using Orleans.Storage;
 
-namespace Grains.Hosting;
+namespace PredictionCluster.Grains.Hosting;
 
 /// <summary>
 /// Wires a prediction silo (co-hosted by the API in embedded mode, or the Silo process): the model and its

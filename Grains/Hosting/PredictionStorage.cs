@@ -1,4 +1,4 @@
-namespace Grains.Hosting;
+namespace PredictionCluster.Grains.Hosting;
 
 /// <summary>The grain storage PredictionGrains persist their scores in, named for its role.</summary>
 public static class PredictionStorage

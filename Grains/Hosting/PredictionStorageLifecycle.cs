@@ -1,6 +1,6 @@
-using Grains.Storage;
+using PredictionCluster.Grains.Storage;
 
-namespace Grains.Hosting;
+namespace PredictionCluster.Grains.Hosting;
 
 /// <summary>
 /// Starts the predictions' background writer and breaker probe once grain storage has connected, and stops them after

@@ -1,4 +1,4 @@
-namespace Grains.Hosting;
+namespace PredictionCluster.Grains.Hosting;
 
 /// <summary>
 /// Whether this silo's model is loaded and warmed up. Draining is not a state here: once the host stops,

@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using Inference.Model;
+using PredictionCluster.Inference.Model;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Grains.Hosting;
+namespace PredictionCluster.Grains.Hosting;
 
 /// <summary>
 /// Warms the model up before the server listens, so the first request does not pay for ORT's lazy

@@ -1,10 +1,10 @@
-using Inference.Model;
+using PredictionCluster.Inference.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Grains.Hosting;
+namespace PredictionCluster.Grains.Hosting;
 
 /// <summary>
 /// Runs a host and turns the failures an operator can fix (no model, bad configuration, no ONNX Runtime)

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Grains.Hosting;
+namespace PredictionCluster.Grains.Hosting;
 
 /// <summary>
 /// Whether grain storage works, as the grains last saw it. Storage is a cache tier: when it fails the silo keeps

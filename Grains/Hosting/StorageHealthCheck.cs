@@ -1,7 +1,7 @@
-using Grains.Storage;
+using PredictionCluster.Grains.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Grains.Hosting;
+namespace PredictionCluster.Grains.Hosting;
 
 /// <summary>
 /// Readiness: Degraded (still 200) while grain storage fails or its breaker is open, so traffic keeps flowing (from

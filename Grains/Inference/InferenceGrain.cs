@@ -1,10 +1,10 @@
-using Inference;
+using PredictionCluster.Inference;
 using System.Runtime.InteropServices;
-using Inference.Batching;
-using Grains.Interfaces;
+using PredictionCluster.Inference.Batching;
+using PredictionCluster.Grains.Interfaces;
 using Orleans.Concurrency;
 
-namespace Grains.Inference;
+namespace PredictionCluster.Grains.Inference;
 
 /// <summary>
 /// Hands texts to the silo's <see cref="InferenceEngine"/>. One reentrant activation per silo, always local to
@@ -34,7 +34,11 @@ internal sealed class InferenceGrain(InferenceEngine engine) : Grain, IInference
         }
         return outcome.IsRefused
             ? PredictionResult.Overloaded(outcome.RetryAfter)
-            : new PredictionResult(PredictionStatus.Ok, ImmutableCollectionsMarshal.AsImmutableArray(outcome.Scores), PredictionSource.Inference);
+            : new PredictionResult(PredictionStatus.Ok, ImmutableCollectionsMarshal.AsImmutableArray(outcome.Scores), PredictionSource.Inference)
+            {
+                Queued = outcome.Queued,
+                Inference = outcome.Run,
+            };
     }
 
     private static PredictionResult Failed(PredictionStatus status) => new(status, default, PredictionSource.Inference);

@@ -1,4 +1,4 @@
-namespace Grains.Placement;
+namespace PredictionCluster.Grains.Placement;
 
 /// <summary>
 /// Places a PredictionGrain on a silo serving its key's model, chosen by rendezvous hashing of the grain id:

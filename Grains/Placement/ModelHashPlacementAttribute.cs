@@ -1,6 +1,6 @@
 using Orleans.Placement;
 
-namespace Grains.Placement;
+namespace PredictionCluster.Grains.Placement;
 
 /// <summary>Marks a grain class for <see cref="ModelHashPlacement"/>.</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]

@@ -1,9 +1,9 @@
 using System.Text;
-using Grains.Interfaces;
+using PredictionCluster.Grains.Interfaces;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Runtime.Placement;
 
-namespace Grains.Placement;
+namespace PredictionCluster.Grains.Placement;
 
 /// <summary>
 /// Chooses a silo for a new PredictionGrain. Candidates are the silos whose metadata names the model id in the

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Statistics;
 
-namespace Grains.Prediction;
+namespace PredictionCluster.Grains.Prediction;
 
 /// <summary>
 /// Whether the silo's memory is above the level where Orleans sheds activations

@@ -1,10 +1,10 @@
 using System.Collections.Immutable;
-using Inference.Model;
-using Grains.Interfaces;
-using Grains.Placement;
-using Grains.Storage;
+using PredictionCluster.Inference.Model;
+using PredictionCluster.Grains.Interfaces;
+using PredictionCluster.Grains.Placement;
+using PredictionCluster.Grains.Storage;
 
-namespace Grains.Prediction;
+namespace PredictionCluster.Grains.Prediction;
 
 /// <summary>
 /// The owner of one text's prediction: its state (the scores) is the cache entry, read from grain storage

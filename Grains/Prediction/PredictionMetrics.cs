@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
-using Grains.Interfaces;
+using PredictionCluster.Grains.Interfaces;
 
-namespace Grains.Prediction;
+namespace PredictionCluster.Grains.Prediction;
 
 /// <summary>Instruments of the prediction path: which tier answered (activation counts are Orleans' own metrics).</summary>
 public sealed class PredictionMetrics

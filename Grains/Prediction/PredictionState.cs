@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Grains.Prediction;
+namespace PredictionCluster.Grains.Prediction;
 
 /// <summary>
 /// What grain storage keeps of a PredictionGrain: the scores alone. Written with the Orleans binary serializer

@@ -1,5 +1,5 @@
-using Grains.Hosting;
-using Grains.Prediction;
+using PredictionCluster.Grains.Hosting;
+using PredictionCluster.Grains.Prediction;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
@@ -8,7 +8,7 @@ using Polly.CircuitBreaker;
 using Polly.Registry;
 using Polly.Timeout;
 
-namespace Grains.Storage;
+namespace PredictionCluster.Grains.Storage;
 
 /// <summary>
 /// The predictions' grain storage behind <see cref="StoragePipeline"/>: each call waits at most its budget, none waits

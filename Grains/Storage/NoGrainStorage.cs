@@ -1,6 +1,6 @@
 using Orleans.Storage;
 
-namespace Grains.Storage;
+namespace PredictionCluster.Grains.Storage;
 
 /// <summary>The grain storage of <see cref="StorageProvider.None"/>: reads find nothing, writes keep nothing.</summary>
 internal sealed class NoGrainStorage : IGrainStorage

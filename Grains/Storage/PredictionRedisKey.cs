@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
-using Grains.Interfaces;
+using PredictionCluster.Grains.Interfaces;
 using StackExchange.Redis;
 
-namespace Grains.Storage;
+namespace PredictionCluster.Grains.Storage;
 
 /// <summary>
 /// The Redis key of a stored prediction, 40 bytes: the first <see cref="ScopeSize"/> bytes of

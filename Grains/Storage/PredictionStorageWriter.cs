@@ -1,10 +1,10 @@
 using System.Collections.Immutable;
 using System.Threading.Channels;
-using Grains.Prediction;
+using PredictionCluster.Grains.Prediction;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Grains.Storage;
+namespace PredictionCluster.Grains.Storage;
 
 /// <summary>
 /// Stores computed predictions in the background, so that a grain answers before its scores reach Redis: a bounded

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
-using Grains.Prediction;
+using PredictionCluster.Grains.Prediction;
 using Microsoft.Extensions.Options;
 
-namespace Grains.Storage;
+namespace PredictionCluster.Grains.Storage;
 
 /// <summary>
 /// What a PredictionGrain sees of grain storage, a cache tier: a read that Redis does not answer within

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
 
-namespace Grains.Storage;
+namespace PredictionCluster.Grains.Storage;
 
 /// <summary>
 /// The state of the circuit breaker in front of the predictions' grain storage (Polly's, built by

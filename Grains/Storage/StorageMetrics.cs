@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace Grains.Storage;
+namespace PredictionCluster.Grains.Storage;
 
 /// <summary>
 /// Instruments of the predictions' storage tier: reads answered as misses and writes not stored because Redis did not

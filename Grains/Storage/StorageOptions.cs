@@ -1,7 +1,8 @@
-using Grains.Hosting;
+using PredictionCluster.ServiceDefaults.Cluster;
+using PredictionCluster.Grains.Hosting;
 using Microsoft.Extensions.Configuration;
 
-namespace Grains.Storage;
+namespace PredictionCluster.Grains.Storage;
 
 /// <summary>
 /// Grain storage of the predictions (section <c>Storage</c>). In Redis, Orleans keeps each as a hash (its etag and

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Grains.Storage;
+namespace PredictionCluster.Grains.Storage;
 
 /// <summary>Stops the start when the <c>Storage</c> section cannot be used as written, naming the key.</summary>
 public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>

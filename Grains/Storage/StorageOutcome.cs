@@ -1,4 +1,4 @@
-namespace Grains.Storage;
+namespace PredictionCluster.Grains.Storage;
 
 /// <summary>How one call to the predictions' grain storage ended (<see cref="GuardedGrainStorage"/>).</summary>
 public enum StorageOutcome

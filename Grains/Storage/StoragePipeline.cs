@@ -7,7 +7,7 @@ using Polly.DependencyInjection;
 using Polly.Telemetry;
 using Polly.Timeout;
 
-namespace Grains.Storage;
+namespace PredictionCluster.Grains.Storage;
 
 /// <summary>
 /// The resilience pipeline (Microsoft.Extensions.Resilience) every call to the predictions' grain storage goes

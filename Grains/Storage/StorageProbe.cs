@@ -1,6 +1,6 @@
-using Grains.Prediction;
+using PredictionCluster.Grains.Prediction;
 
-namespace Grains.Storage;
+namespace PredictionCluster.Grains.Storage;
 
 /// <summary>
 /// Asks Redis, through the breaker, whether it answers again while the breaker is open, so that the breaker closes

@@ -1,4 +1,4 @@
-namespace Grains.Storage;
+namespace PredictionCluster.Grains.Storage;
 
 /// <summary>Where PredictionGrain state persists.</summary>
 public enum StorageProvider

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace Grains.Storage;
+namespace PredictionCluster.Grains.Storage;
 
 /// <summary>Registers the storage tier in front of the keyed grain storage <c>predictions</c> (which the host adds).</summary>
 public static class StorageTierExtensions

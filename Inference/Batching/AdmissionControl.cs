@@ -1,4 +1,4 @@
-namespace Inference.Batching;
+namespace PredictionCluster.Inference.Batching;
 
 /// <summary>
 /// Decides, when a text reaches the engine, whether its request fits the queueing budget: the work admitted ahead

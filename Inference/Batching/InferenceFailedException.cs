@@ -1,4 +1,4 @@
-namespace Inference.Batching;
+namespace PredictionCluster.Inference.Batching;
 
 /// <summary>
 /// The model could not score a text: a fault of the model or the runtime, not of the caller, and never cached

@@ -1,4 +1,4 @@
-namespace Inference.Batching;
+namespace PredictionCluster.Inference.Batching;
 
 /// <summary>Why the model could not score a text (see <see cref="InferenceFailedException"/>).</summary>
 public enum InferenceFailure

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace Inference.Batching;
+namespace PredictionCluster.Inference.Batching;
 
 /// <summary>Instruments of the batching inference path.</summary>
 public sealed class InferenceMetrics

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
-using Inference.Session;
+using PredictionCluster.Inference.Session;
 
-namespace Inference.Batching;
+namespace PredictionCluster.Inference.Batching;
 
 /// <summary>Dynamic batching, admission and ONNX Runtime settings. Section <c>Inference</c>.</summary>
 public sealed class InferenceOptions

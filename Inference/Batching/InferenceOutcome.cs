@@ -1,4 +1,4 @@
-namespace Inference.Batching;
+namespace PredictionCluster.Inference.Batching;
 
 /// <summary>
 /// What the engine made of one text: its softmax scores, or a refusal at admission (the engine is overloaded)
@@ -9,7 +9,13 @@ public readonly record struct InferenceOutcome(float[]? Scores, TimeSpan RetryAf
     /// <summary>Refused at admission: nothing was queued or computed.</summary>
     public bool IsRefused => Scores is null;
 
-    public static InferenceOutcome Scored(float[] scores) => new(scores, TimeSpan.Zero);
+    /// <summary>From admission to the start of the text's batch run (queueing and batch forming).</summary>
+    public TimeSpan Queued { get; init; }
+
+    /// <summary>The text's batch run: tensor filling excluded, the model's run itself.</summary>
+    public TimeSpan Run { get; init; }
+
+    public static InferenceOutcome Scored(float[] scores, TimeSpan queued, TimeSpan run) => new(scores, TimeSpan.Zero) { Queued = queued, Run = run };
 
     public static InferenceOutcome Refused(TimeSpan retryAfter) => new(null, retryAfter);
 }

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Inference.Batching;
+namespace PredictionCluster.Inference.Batching;
 
 /// <summary>
 /// One admitted text waiting in the batch queue: its token ids (a rented buffer, returned by whoever drops or

@@ -1,4 +1,4 @@
-namespace Inference.Batching;
+namespace PredictionCluster.Inference.Batching;
 
 /// <summary>
 /// The inference engine has stopped after an internal error: every waiting and every later text fails with this at

@@ -1,6 +1,6 @@
-using Inference.Model;
+using PredictionCluster.Inference.Model;
 
-namespace Inference.Batching;
+namespace PredictionCluster.Inference.Batching;
 
 /// <summary>
 /// Runs batches on its own thread so ONNX Runtime's blocking call never holds a thread-pool thread.
@@ -143,7 +143,8 @@ internal sealed class InferenceWorker
                 var logits = _logits.AsSpan(row * labels, labels);
                 if (Softmax.TryCompute(logits, out var scores))
                 {
-                    batch[row].Completion.TrySetResult(InferenceOutcome.Scored(scores));
+                    var queued = _time.GetElapsedTime(batch[row].ArrivedAt, started);
+                    batch[row].Completion.TrySetResult(InferenceOutcome.Scored(scores, queued, elapsed));
                     continue;
                 }
                 nonFinite = new InferenceFailedException(InferenceFailure.NonFiniteScore,

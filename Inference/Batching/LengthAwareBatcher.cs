@@ -1,4 +1,4 @@
-namespace Inference.Batching;
+namespace PredictionCluster.Inference.Batching;
 
 /// <summary>
 /// Forms one batch from the staging window: the run of texts of similar length that wastes least on padding

@@ -1,4 +1,4 @@
-namespace Inference.Batching;
+namespace PredictionCluster.Inference.Batching;
 
 /// <summary>Numerically stable softmax over one row of logits.</summary>
 internal static class Softmax

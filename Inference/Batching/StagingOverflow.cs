@@ -1,4 +1,4 @@
-namespace Inference.Batching;
+namespace PredictionCluster.Inference.Batching;
 
 /// <summary>
 /// Texts of requests that hold their full share of the staging window, kept per request, oldest first, until the

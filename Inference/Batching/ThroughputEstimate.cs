@@ -1,4 +1,4 @@
-namespace Inference.Batching;
+namespace PredictionCluster.Inference.Batching;
 
 /// <summary>
 /// One worker's throughput in token-equivalents of cost per second (a run's padded tokens plus its fixed overhead),

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Inference.Model;
+namespace PredictionCluster.Inference.Model;
 
 /// <summary>The parts of an HF <c>config.json</c> that change what the service answers.</summary>
 public sealed record ModelConfig(IReadOnlyList<string> Labels, int MaxPositionEmbeddings)

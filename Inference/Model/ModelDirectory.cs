@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using PredictionCluster.Inference.Drift;
 
-namespace Inference.Model;
+namespace PredictionCluster.Inference.Model;
 
 /// <summary>
 /// A model directory in HF export layout, checked and identified. The id is a content hash over
@@ -9,6 +10,19 @@ namespace Inference.Model;
 /// </summary>
 public sealed record ModelDirectory(string Root, string ModelPath, string VocabularyPath, ModelConfig Config, int MaxTokens, string ModelId)
 {
+    /// <summary>
+    /// The model's answers on a reference set (<c>reference.json</c>), which the service's drift figures compare recent
+    /// predictions against; null when the directory has none, or has one of another model (see <see cref="ReferenceIgnored"/>).
+    /// Not part of the id: it changes no answer.
+    /// </summary>
+    public DriftReference? Reference { get; init; }
+
+    /// <summary>
+    /// Why a well-formed <c>reference.json</c> is not used: it was computed for another model id (the model was rebuilt
+    /// without it, or Model:MaxTokens truncates otherwise than it was computed with). For the silo to log; null otherwise.
+    /// </summary>
+    public string? ReferenceIgnored { get; init; }
+
     public const string ModelFileName = "model.onnx";
     public const string VocabularyFileName = "vocab.txt";
     public const string ConfigFileName = "config.json";
@@ -16,9 +30,10 @@ public sealed record ModelDirectory(string Root, string ModelPath, string Vocabu
     // Hex characters of the digest kept in the id: 64 bits is plenty to tell models apart.
     private const int ModelIdLength = 16;
 
-    /// <summary>Checks the layout, reads config.json and computes the model id.</summary>
+    /// <summary>Checks the layout, reads config.json, computes the model id and reads the optional reference.json.</summary>
     /// <param name="maxTokensOverride">0 for the model's own limit; else a smaller truncation length.</param>
-    public static ModelDirectory Open(string root, int maxTokensOverride = 0)
+    /// <param name="readReference">False to leave <c>reference.json</c> unread (the tool that rewrites it must not trip over a broken one).</param>
+    public static ModelDirectory Open(string root, int maxTokensOverride = 0, bool readReference = true)
     {
         string full = Path.GetFullPath(root);
         if (!Directory.Exists(full))
@@ -34,7 +49,27 @@ public sealed record ModelDirectory(string Root, string ModelPath, string Vocabu
             throw new ModelLoadException($"Model:MaxTokens must be 0 (the model's limit) or at least 2; it is {maxTokensOverride}.");
         }
         int maxTokens = maxTokensOverride == 0 ? config.MaxPositionEmbeddings : Math.Min(maxTokensOverride, config.MaxPositionEmbeddings);
-        return new ModelDirectory(full, model, vocab, config, maxTokens, ComputeId(model, vocab, config, maxTokens));
+        string id = ComputeId(model, vocab, config, maxTokens);
+        var (reference, ignored) = readReference ? ReadReference(full, config, id) : (null, null);
+        return new ModelDirectory(full, model, vocab, config, maxTokens, id) { Reference = reference, ReferenceIgnored = ignored };
+    }
+
+    /// <summary>
+    /// The optional <c>reference.json</c>: absent is fine (no drift figures), malformed stops startup
+    /// (<see cref="DriftReference.Read"/>), another model's is ignored with a reason: comparing this model's answers
+    /// with another's would report drift that is only the difference between the models.
+    /// </summary>
+    private static (DriftReference? Reference, string? Ignored) ReadReference(string root, ModelConfig config, string modelId)
+    {
+        string path = Path.Combine(root, DriftReference.FileName);
+        if (!File.Exists(path))
+        {
+            return (null, null);
+        }
+        var reference = DriftReference.Read(path, config);
+        return reference.ModelId == modelId
+            ? (reference, null)
+            : (null, $"{path} was computed for model {reference.ModelId}, not {modelId} (rebuilt model, or another Model:MaxTokens); no drift figures");
     }
 
     private static string RequireFile(string root, string name)

@@ -1,4 +1,4 @@
-namespace Inference.Model;
+namespace PredictionCluster.Inference.Model;
 
 /// <summary>Where the model lives and how its input is cut. Section <c>Model</c>.</summary>
 public sealed class ModelOptions

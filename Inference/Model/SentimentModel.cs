@@ -1,7 +1,7 @@
-using Inference.Session;
-using Inference.Tokenization;
+using PredictionCluster.Inference.Session;
+using PredictionCluster.Inference.Tokenization;
 
-namespace Inference.Model;
+namespace PredictionCluster.Inference.Model;
 
 /// <summary>
 /// A loaded text classifier: tokenizer, ONNX Runtime session and label names. Thread-safe; one

@@ -1,4 +1,4 @@
-namespace Inference.Session;
+namespace PredictionCluster.Inference.Session;
 
 /// <summary>
 /// Graph optimizations applied when a session loads its model. Our own names (the configuration values documented

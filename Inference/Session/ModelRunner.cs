@@ -1,7 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace Inference.Session;
+namespace PredictionCluster.Inference.Session;
 
 /// <summary>
 /// A prepared call into one <see cref="ModelSession"/>: int64 inputs of shape [rows, columns] taken from the

@@ -1,8 +1,8 @@
-using Inference.Model;
+using PredictionCluster.Inference.Model;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace Inference.Session;
+namespace PredictionCluster.Inference.Session;
 
 /// <summary>
 /// One loaded model: an ONNX Runtime <see cref="InferenceSession"/> opened with <see cref="SessionSettings"/>.

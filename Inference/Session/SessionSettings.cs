@@ -1,4 +1,4 @@
-namespace Inference.Session;
+namespace PredictionCluster.Inference.Session;
 
 /// <summary>
 /// Session options applied when a model is opened. Execution mode is always sequential: the service runs many

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Inference.Tokenization;
+namespace PredictionCluster.Inference.Tokenization;
 
 /// <summary>
 /// The character classes BERT's basic tokenization is defined by, written from the rules of

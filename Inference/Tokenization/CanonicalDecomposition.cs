@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Inference.Tokenization;
+namespace PredictionCluster.Inference.Tokenization;
 
 /// <summary>
 /// Full canonical decomposition (the per-character part of NFD) of one scalar value.

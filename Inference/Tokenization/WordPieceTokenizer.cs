@@ -1,11 +1,14 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
+using Microsoft.ML.Tokenizers;
 
-namespace Inference.Tokenization;
+namespace PredictionCluster.Inference.Tokenization;
 
 /// <summary>
-/// Hugging Face-compatible BERT WordPiece tokenizer for uncased vocabularies (bert-base-uncased and its
-/// fine-tunes): BertNormalizer (clean text, CJK spacing, accent stripping, lowercasing), BertPreTokenizer,
-/// WordPiece with "##" continuations and [UNK], and the single-sequence template [CLS] $A [SEP].
+/// Hugging Face-exact BERT WordPiece tokenizer for uncased vocabularies (bert-base-uncased and its fine-tunes), on
+/// Microsoft.ML.Tokenizers: the package's BertTokenizer holds the vocabulary, does WordPiece ("##" continuations,
+/// [UNK]) and knows the special tokens; we plug in HF's normalization and pre-tokenization (which the package gets
+/// wrong) and truncate on the ids (the package's token limit stops at a word boundary, HF cuts inside a word).
 /// Immutable once loaded, so one instance is safely shared by every thread.
 /// </summary>
 public sealed class WordPieceTokenizer
@@ -18,45 +21,65 @@ public sealed class WordPieceTokenizer
     private const int StackBufferLength = 4 * ChunkLength;
     private static readonly SearchValues<char> WordSeparators = SearchValues.Create(" \t\n\r");
 
-    private readonly Vocabulary _vocabulary;
-    private readonly WordPieceModel _model;
+    private readonly BertTokenizer _bert;
 
-    private WordPieceTokenizer(Vocabulary vocabulary, string path)
+    private WordPieceTokenizer(BertTokenizer bert, int vocabularySize)
     {
-        _vocabulary = vocabulary;
-        ClassifierTokenId = vocabulary.GetRequiredId("[CLS]", path);
-        SeparatorTokenId = vocabulary.GetRequiredId("[SEP]", path);
-        PaddingTokenId = vocabulary.GetRequiredId("[PAD]", path);
-        UnknownTokenId = vocabulary.GetRequiredId("[UNK]", path);
-        _model = new WordPieceModel(vocabulary.IdsByToken, UnknownTokenId);
+        _bert = bert;
+        VocabularySize = vocabularySize;
     }
 
     /// <summary>The [CLS] id every encoding starts with.</summary>
-    public int ClassifierTokenId { get; }
+    public int ClassifierTokenId => _bert.ClassificationTokenId;
 
     /// <summary>The [SEP] id every encoding ends with.</summary>
-    public int SeparatorTokenId { get; }
+    public int SeparatorTokenId => _bert.SeparatorTokenId;
 
     /// <summary>The [PAD] id, for callers that pad batches.</summary>
-    public int PaddingTokenId { get; }
+    public int PaddingTokenId => _bert.PaddingTokenId;
 
     /// <summary>The [UNK] id, for words nothing in the vocabulary matches.</summary>
-    public int UnknownTokenId { get; }
+    public int UnknownTokenId => _bert.UnknownTokenId;
 
     /// <summary>The number of ids: lines in vocab.txt.</summary>
-    public int VocabularySize => _vocabulary.TokensById.Count;
+    public int VocabularySize { get; }
 
     /// <summary>
     /// Loads a vocab.txt (one token per line, id = line index). Throws <see cref="FileNotFoundException"/> for a
     /// missing file and <see cref="InvalidDataException"/> for an empty one or one without [CLS], [SEP], [PAD], [UNK].
     /// </summary>
-    public static WordPieceTokenizer FromVocabularyFile(string path) => new(Vocabulary.Load(path), path);
+    public static WordPieceTokenizer FromVocabularyFile(string path)
+    {
+        Vocabulary vocabulary = Vocabulary.Load(path);
+        foreach (string token in (ReadOnlySpan<string>)["[CLS]", "[SEP]", "[PAD]", "[UNK]"])
+        {
+            vocabulary.Require(token, path);
+        }
+
+        var options = new BertOptions
+        {
+            Normalizer = HuggingFaceBertNormalizer.Instance,
+            PreTokenizer = HuggingFaceBertPreTokenizer.Instance,
+            UnknownToken = "[UNK]",
+            ContinuingSubwordPrefix = "##",
+            MaxInputCharsPerWord = HuggingFaceBertPreTokenizer.PackageMaxInputCharsPerWord,
+
+            // A literal "[SEP]" in user text stays text ("[", "sep", "]"), so users cannot inject separators.
+            SplitOnSpecialTokens = false,
+
+            // The package insists on a mask token; a classifier never uses one, so a vocabulary without it is fine.
+            MaskingToken = vocabulary.IdsByToken.ContainsKey("[MASK]") ? "[MASK]" : "[UNK]",
+        };
+
+        using MemoryStream stream = vocabulary.OpenForPackage();
+        return new WordPieceTokenizer(BertTokenizer.Create(stream, options), vocabulary.Size);
+    }
 
     /// <summary>
     /// Writes [CLS], the word pieces of <paramref name="text"/> and [SEP] into <paramref name="destination"/> and returns
     /// how many ids were written. Pieces beyond destination.Length - 2 are dropped (HF's truncation of a single sequence).
-    /// Allocates nothing for ordinary text: scratch lives on the stack, or in the shared array pool for unusually long
-    /// runs of text without whitespace.
+    /// Normalized text lives on the stack (the shared array pool for unusually long runs without whitespace); what is
+    /// allocated per text is the package's list of ids.
     /// </summary>
     public int Encode(ReadOnlySpan<char> text, Span<long> destination)
     {
@@ -71,32 +94,20 @@ public sealed class WordPieceTokenizer
         return pieces + 2;
     }
 
-    /// <summary>The word pieces of <paramref name="text"/>, without [CLS]/[SEP] and untruncated. For tests and debugging.</summary>
+    /// <summary>
+    /// The word pieces of <paramref name="text"/>, without [CLS]/[SEP] and untruncated, through the package's own
+    /// pipeline (string normalization, lazy pre-tokenization). For tests and debugging.
+    /// </summary>
     public IReadOnlyList<string> Tokenize(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var ids = new long[Math.Max(16, 2 * text.Length)];
-        int count;
-        while ((count = WritePieces(text, ids)) == ids.Length)
-        {
-            // Full is ambiguous (exactly full or truncated): retry with room to spare.
-            ids = new long[2 * ids.Length];
-        }
-
-        var tokens = new string[count];
-        for (int i = 0; i < count; i++)
-        {
-            tokens[i] = _vocabulary.TokensById[(int)ids[i]];
-        }
-
-        return tokens;
+        return [.. _bert.EncodeToTokens(text, out _).Select(token => token.Value)];
     }
 
     // Writes piece ids into destination until the text or the destination runs out; returns how many.
     private int WritePieces(ReadOnlySpan<char> text, Span<long> destination)
     {
         Span<char> buffer = stackalloc char[StackBufferLength];
-        Span<int> wordPieces = stackalloc int[WordPieceModel.MaxInputCharactersPerWord];
         char[]? rented = null;
         int count = 0;
         try
@@ -108,7 +119,7 @@ public sealed class WordPieceTokenizer
                 text = text[chunkLength..];
 
                 int normalizedLength;
-                while (!BertNormalizer.TryNormalize(chunk, buffer, out normalizedLength))
+                while (!HuggingFaceBertNormalizer.TryNormalize(chunk, buffer, out normalizedLength))
                 {
                     // Only a long run without whitespace, or very expansive text (CJK, Hangul), gets here.
                     int size = Math.Max(2 * buffer.Length, 4 * chunk.Length);
@@ -121,21 +132,10 @@ public sealed class WordPieceTokenizer
                     buffer = rented;
                 }
 
-                var words = new BertPreTokenizer(buffer[..normalizedLength]);
-                while (words.MoveNext())
-                {
-                    int pieceCount = _model.EncodeWord(words.Current, wordPieces);
-                    int take = Math.Min(pieceCount, destination.Length - count);
-                    for (int i = 0; i < take; i++)
-                    {
-                        destination[count++] = wordPieces[i];
-                    }
-
-                    if (count == destination.Length)
-                    {
-                        return count;
-                    }
-                }
+                // Already normalized: the package pre-tokenizes the span (our pre-tokenizer) and runs WordPiece.
+                IReadOnlyList<int> ids = _bert.EncodeToIds(
+                    buffer[..normalizedLength], addSpecialTokens: false, considerPreTokenization: true, considerNormalization: false);
+                count += Copy(ids, destination[count..]);
             }
 
             return count;
@@ -147,6 +147,29 @@ public sealed class WordPieceTokenizer
                 ArrayPool<char>.Shared.Return(rented);
             }
         }
+    }
+
+    // Copies as many ids as fit (HF truncation cuts anywhere, even inside a word) and returns how many.
+    private static int Copy(IReadOnlyList<int> ids, Span<long> destination)
+    {
+        int take = Math.Min(ids.Count, destination.Length);
+        if (ids is List<int> list)
+        {
+            ReadOnlySpan<int> source = CollectionsMarshal.AsSpan(list)[..take];
+            for (int i = 0; i < source.Length; i++)
+            {
+                destination[i] = source[i];
+            }
+        }
+        else
+        {
+            for (int i = 0; i < take; i++)
+            {
+                destination[i] = ids[i];
+            }
+        }
+
+        return take;
     }
 
     // The length of the next chunk: up to ChunkLength, ending just after its last word separator; a longer

@@ -1,6 +1,6 @@
 using Orleans.Hosting.Kubernetes;
 
-namespace Silo.Hosting;
+namespace PredictionCluster.Silo.Hosting;
 
 /// <summary>
 /// Orleans' Kubernetes hosting (<c>Microsoft.Orleans.Hosting.Kubernetes</c>), only inside a pod: there it names the

@@ -1,8 +1,9 @@
-using Grains.Hosting;
-using Grains.Hosting.Operators;
-using Grains.Telemetry;
+using PredictionCluster.ServiceDefaults.Health;
+using PredictionCluster.Grains.Hosting;
+using PredictionCluster.ServiceDefaults.Operators;
+using PredictionCluster.ServiceDefaults.Telemetry;
 
-namespace Silo.Hosting;
+namespace PredictionCluster.Silo.Hosting;
 
 /// <summary>Builds a silo host; <c>Program</c> runs it, and tests start silos as processes from the same code.</summary>
 public static class SiloHost

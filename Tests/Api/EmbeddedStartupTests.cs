@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Api.Routing;
+using PredictionCluster.Api.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tests.Infrastructure;
 

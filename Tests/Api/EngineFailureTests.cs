@@ -1,7 +1,7 @@
-using Inference;
+using PredictionCluster.Inference;
 using System.Net;
 using System.Net.Http.Json;
-using Grains.Inference;
+using PredictionCluster.Grains.Inference;
 using Microsoft.Extensions.DependencyInjection;
 using Tests.Infrastructure;
 

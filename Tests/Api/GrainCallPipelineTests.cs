@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Api.Routing;
+using PredictionCluster.Api.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Grains.Interfaces;
-using Grains.Prediction;
-using Inference.Batching;
+using PredictionCluster.Grains.Interfaces;
+using PredictionCluster.Grains.Prediction;
+using PredictionCluster.Inference.Batching;
 using Microsoft.Extensions.DependencyInjection;
 using Tests.Infrastructure;
 

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Inference.Batching;
-using Grains.Interfaces;
-using Grains.Hosting;
-using Inference.Model;
-using Grains.Prediction;
+using PredictionCluster.Inference.Batching;
+using PredictionCluster.Grains.Interfaces;
+using PredictionCluster.Grains.Hosting;
+using PredictionCluster.Inference.Model;
+using PredictionCluster.Grains.Prediction;
 using Orleans.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
-using Inference;
-using Inference.Batching;
-using Api.Hosting;
+using PredictionCluster.Inference;
+using PredictionCluster.Inference.Batching;
+using PredictionCluster.Api.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Tests.Infrastructure;

@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Inference.Batching;
-using Grains.Interfaces;
-using Grains.Prediction;
+using PredictionCluster.Inference.Batching;
+using PredictionCluster.Grains.Interfaces;
+using PredictionCluster.Grains.Prediction;
 using Microsoft.Extensions.DependencyInjection;
 using Tests.Infrastructure;
 

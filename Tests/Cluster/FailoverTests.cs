@@ -1,6 +1,7 @@
-using Grains.Hosting;
-using Grains.Interfaces;
-using Grains.Storage;
+using PredictionCluster.ServiceDefaults.Health;
+using PredictionCluster.Grains.Hosting;
+using PredictionCluster.Grains.Interfaces;
+using PredictionCluster.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Grains.Interfaces;
+using PredictionCluster.Grains.Interfaces;
 using Tests.Infrastructure;
 
 namespace Tests.Cluster;

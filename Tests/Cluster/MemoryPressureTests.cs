@@ -1,4 +1,4 @@
-using Grains.Interfaces;
+using PredictionCluster.Grains.Interfaces;
 using Tests.Infrastructure;
 
 namespace Tests.Cluster;

@@ -1,5 +1,5 @@
-using Inference.Model;
-using Grains.Interfaces;
+using PredictionCluster.Inference.Model;
+using PredictionCluster.Grains.Interfaces;
 using Microsoft.Extensions.DependencyInjection;
 using Tests.Infrastructure;
 

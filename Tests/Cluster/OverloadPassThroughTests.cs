@@ -1,6 +1,6 @@
-using Grains.Interfaces;
-using Inference;
-using Inference.Batching;
+using PredictionCluster.Grains.Interfaces;
+using PredictionCluster.Inference;
+using PredictionCluster.Inference.Batching;
 using Microsoft.Extensions.DependencyInjection;
 using Tests.Infrastructure;
 

@@ -1,5 +1,5 @@
-using Grains.Interfaces;
-using Inference;
+using PredictionCluster.Grains.Interfaces;
+using PredictionCluster.Inference;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tests.Api;
@@ -45,7 +45,7 @@ public sealed class SlowGrainCallTests
         // Nothing at Information or above of the API's own, no retry of Polly's (the API shows Polly from Warning on:
         // its "pipeline executed" line at Information is not shown in production).
         var logged = logs.Entries.Skip(logsBefore).Where(e => e.Level >= LogLevel.Information && !e.Category.StartsWith("Orleans", StringComparison.Ordinal)).ToArray();
-        Assert.DoesNotContain(logged, e => e.Category.StartsWith("Api", StringComparison.Ordinal) || e.Level >= LogLevel.Warning);
+        Assert.DoesNotContain(logged, e => e.Category.StartsWith("PredictionCluster.Api", StringComparison.Ordinal) || e.Level >= LogLevel.Warning);
         Assert.DoesNotContain(logged, e => e.Message.Contains("OnRetry", StringComparison.Ordinal));
     }
 }

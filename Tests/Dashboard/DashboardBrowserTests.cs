@@ -11,7 +11,7 @@ public sealed class DashboardBrowserTests(DashboardClusterFixture fixture) : ICl
 {
     private const float Patience = 30_000;
 
-    private const string PredictionGrainType = "Grains.Prediction.PredictionGrain";
+    private const string PredictionGrainType = "PredictionCluster.Grains.Prediction.PredictionGrain";
 
     private LocalCluster Cluster => fixture.Cluster;
 

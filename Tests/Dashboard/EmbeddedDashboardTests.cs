@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Api.Hosting;
+using PredictionCluster.Api.Hosting;
 using Tests.Infrastructure;
 
 namespace Tests.Dashboard;
@@ -35,7 +35,7 @@ public sealed class EmbeddedDashboardTests
             using var counters = JsonDocument.Parse(await client.GetStringAsync("dashboard/DashboardCounters"));
             var hosts = counters.RootElement.GetProperty("hosts").EnumerateArray().ToArray();
             int predictionGrains = counters.RootElement.GetProperty("simpleGrainStats").EnumerateArray()
-                .Where(s => s.GetProperty("grainType").GetString() == "Grains.Prediction.PredictionGrain")
+                .Where(s => s.GetProperty("grainType").GetString() == "PredictionCluster.Grains.Prediction.PredictionGrain")
                 .Sum(s => s.GetProperty("activationCount").GetInt32());
             return hosts is [var host] && host.GetProperty("status").GetString() == "Active" && predictionGrains == texts.Length;
         }, TimeSpan.FromSeconds(30), "the co-hosted silo, active, with one PredictionGrain per text");

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Grains.Hosting.Operators;
+using PredictionCluster.ServiceDefaults.Operators;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;

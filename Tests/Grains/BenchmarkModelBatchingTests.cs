@@ -1,5 +1,5 @@
-using Inference;
-using Inference.Batching;
+using PredictionCluster.Inference;
+using PredictionCluster.Inference.Batching;
 using Tests.Infrastructure;
 
 namespace Tests.Grains;

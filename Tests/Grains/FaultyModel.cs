@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Inference.Batching;
-using Inference.Model;
+using PredictionCluster.Inference.Batching;
+using PredictionCluster.Inference.Model;
 
 namespace Tests.Grains;
 

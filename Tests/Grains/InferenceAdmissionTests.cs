@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Inference;
-using Inference.Batching;
+using PredictionCluster.Inference;
+using PredictionCluster.Inference.Batching;
 using Microsoft.Extensions.Time.Testing;
 using Tests.Infrastructure;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.Metrics;
-using Inference.Batching;
+using PredictionCluster.Inference.Batching;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Grains.Interfaces;
-using Grains.Storage;
+using PredictionCluster.Grains.Interfaces;
+using PredictionCluster.Grains.Storage;
 
 namespace Tests.Grains;
 

@@ -1,4 +1,4 @@
-using Inference.Batching;
+using PredictionCluster.Inference.Batching;
 
 namespace Tests.Grains;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Api.Security;
+using PredictionCluster.Api.Security;
 using Microsoft.Extensions.Configuration;
 using YamlDotNet.RepresentationModel;
 

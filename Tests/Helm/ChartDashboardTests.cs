@@ -1,5 +1,5 @@
 using System.Text;
-using Grains.Hosting.Operators;
+using PredictionCluster.ServiceDefaults.Operators;
 
 namespace Tests.Helm;
 

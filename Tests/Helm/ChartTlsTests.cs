@@ -1,4 +1,4 @@
-using Grains.Security;
+using PredictionCluster.ServiceDefaults.Security;
 using Microsoft.Extensions.Configuration;
 using YamlDotNet.RepresentationModel;
 

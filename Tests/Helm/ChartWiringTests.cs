@@ -1,5 +1,6 @@
+using PredictionCluster.ServiceDefaults.Cluster;
 using System.Text;
-using Grains.Hosting;
+using PredictionCluster.Grains.Hosting;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 using YamlDotNet.RepresentationModel;

@@ -82,6 +82,10 @@ public sealed partial class GrafanaDashboardTests
             Assert.Contains(queries, q => q.Contains(metric, StringComparison.Ordinal));
         }
         Assert.Contains(queries, q => q.Contains("by (pod) (rate(dotnet_process_cpu_time_seconds_total", StringComparison.Ordinal));
+        // The model's answers: the label mix (all answers and inferred ones) and how sure it is.
+        Assert.Contains(queries, q => q.Contains("sum by (label) (rate(model_predictions_total", StringComparison.Ordinal));
+        Assert.Contains(queries, q => q.Contains("sum by (label) (rate(model_inferences_total", StringComparison.Ordinal));
+        Assert.Contains(queries, q => q.Contains("rate(model_top_score_bucket", StringComparison.Ordinal));
     }
 
     [Fact]

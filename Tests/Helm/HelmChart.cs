@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Tests.Infrastructure;
 
 namespace Tests.Helm;
@@ -48,23 +47,12 @@ public static class HelmChart
     public static (int ExitCode, string Output) Run(IEnumerable<string> arguments)
     {
         Assert.True(File.Exists(HelmPath), $"No helm at {HelmPath}: run scripts/setup.sh --test");
-        var info = new ProcessStartInfo(HelmPath) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
         // No kubeconfig, no cache outside the test run: helm template needs neither.
-        info.Environment["HELM_CACHE_HOME"] = Path.Combine(Path.GetTempPath(), "helm-test-cache");
-        info.Environment["HELM_CONFIG_HOME"] = Path.Combine(Path.GetTempPath(), "helm-test-config");
-        info.Environment["HELM_DATA_HOME"] = Path.Combine(Path.GetTempPath(), "helm-test-data");
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(HelmTimeout))
+        return ExternalCommand.Run(HelmPath, arguments, HelmTimeout, environment: new Dictionary<string, string>
         {
-            process.Kill();
-            throw new TimeoutException($"helm {string.Join(' ', arguments)} did not finish within {HelmTimeout}.");
-        }
-        return (process.ExitCode, stdout.Result + stderr.Result);
+            ["HELM_CACHE_HOME"] = Path.Combine(Path.GetTempPath(), "helm-test-cache"),
+            ["HELM_CONFIG_HOME"] = Path.Combine(Path.GetTempPath(), "helm-test-config"),
+            ["HELM_DATA_HOME"] = Path.Combine(Path.GetTempPath(), "helm-test-data"),
+        });
     }
 }

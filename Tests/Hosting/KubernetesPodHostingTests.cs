@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting.Kubernetes;
-using Silo.Hosting;
+using PredictionCluster.Silo.Hosting;
 using Tests.Infrastructure;
 
 namespace Tests.Hosting;

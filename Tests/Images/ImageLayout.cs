@@ -29,14 +29,17 @@ public sealed class ImageLayout
     /// <summary>The last WORKDIR, in <see cref="Root"/>.</summary>
     public string WorkingDirectory => Host(Stage.All("WORKDIR").Last().Arguments);
 
-    /// <summary>The entry point's assembly (<c>ENTRYPOINT ["dotnet", "X.dll"]</c>) in <see cref="Root"/>.</summary>
+    /// <summary>The entry point's assembly (<c>ENTRYPOINT ["/app/X"]</c>, the apphost: X.dll beside it) in <see cref="Root"/>.</summary>
     public string EntryAssembly
     {
         get
         {
+            // The apphost (/app/Silo): its assembly, Silo.dll beside it, is what the test runs with this machine's dotnet.
             var entry = Dockerfile.ExecForm(Stage.All("ENTRYPOINT").Last().Arguments);
-            Assert.Equal("dotnet", entry[0]);
-            return Path.Combine(WorkingDirectory, entry[1]);
+            string workdir = Stage.All("WORKDIR").Last().Arguments.TrimEnd('/');
+            Assert.True(entry is [var host] && host.StartsWith(workdir + "/", StringComparison.Ordinal), $"ENTRYPOINT {string.Join(' ', entry)}: not an apphost in {workdir}");
+            Assert.True(File.Exists(Host(entry[0])), $"no apphost {Host(entry[0])}");
+            return Host(entry[0] + ".dll");
         }
     }
 
@@ -93,11 +96,23 @@ public sealed class ImageLayout
         {
             foreach (var command in run.Arguments.Split("&&", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
-                var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                var words = Dockerfile.Expand(command, build.Arguments()).Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 Assert.True(words is ["dotnet", "publish", ..], $"The build stage runs '{command}', which this layout cannot reproduce.");
                 var arguments = new List<string> { "publish", Path.Combine(context, words[2]), "--no-build", "--nologo" };
                 for (int i = 3; i < words.Length; i++)
                 {
+                    if (words[i] is "-r" or "--self-contained")
+                    {
+                        // The target platform and the runtime's packaging: the layout is published for this machine
+                        // from the build the test run made (no RID), so ONNX Runtime sits under runtimes/<rid>/native
+                        // here, beside /app in the image; scripts/container-cluster.sh runs the real images.
+                        i++;
+                        continue;
+                    }
+                    if (words[i].StartsWith("-p:NuGetAudit=", StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
                     Assert.True(words[i] is "-c" or "-o", $"Unexpected publish option '{words[i]}' in '{command}'.");
                     arguments.Add(words[i]);
                     arguments.Add(words[i] == "-o" ? Path.Combine(buildRoot, words[++i].TrimStart('/')) : words[++i]);

@@ -17,7 +17,11 @@ public sealed class ImageLayoutTests(ImageLayoutFixture layouts) : IClassFixture
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>Where publish puts the Microsoft.ML.OnnxRuntime package's native library for this machine's architecture.</summary>
+    /// <summary>
+    /// Where publish puts the Microsoft.ML.OnnxRuntime package's native library for this machine's architecture in this
+    /// layout (published without a RID from the test run's build; the image, published for its RID, has it at
+    /// /app/libonnxruntime.so: scripts/container-cluster.sh runs the real images).
+    /// </summary>
     private static string OnnxRuntimeLibrary(ImageLayout layout) => Path.Combine(layout.WorkingDirectory, "runtimes",
         $"linux-{RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()}", "native", "libonnxruntime.so");
 

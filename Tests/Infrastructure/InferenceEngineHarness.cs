@@ -1,8 +1,8 @@
-using Inference;
+using PredictionCluster.Inference;
 using System.Diagnostics.Metrics;
-using Grains.Inference;
-using Inference.Batching;
-using Inference.Model;
+using PredictionCluster.Grains.Inference;
+using PredictionCluster.Inference.Batching;
+using PredictionCluster.Inference.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

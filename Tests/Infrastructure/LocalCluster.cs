@@ -1,9 +1,9 @@
-using Api.Hosting;
-using Api.Routing;
-using Grains.Interfaces;
+using PredictionCluster.Api.Hosting;
+using PredictionCluster.Api.Routing;
+using PredictionCluster.Grains.Interfaces;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Silo.Hosting;
+using PredictionCluster.Silo.Hosting;
 
 namespace Tests.Infrastructure;
 

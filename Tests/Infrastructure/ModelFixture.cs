@@ -1,5 +1,5 @@
-using Inference.Batching;
-using Inference.Model;
+using PredictionCluster.Inference.Batching;
+using PredictionCluster.Inference.Model;
 
 namespace Tests.Infrastructure;
 

@@ -1,8 +1,8 @@
-using Api.Routing;
-using Grains.Hosting;
-using Grains.Interfaces;
-using Grains.Prediction;
-using Inference.Batching;
+using PredictionCluster.Api.Routing;
+using PredictionCluster.Grains.Hosting;
+using PredictionCluster.Grains.Interfaces;
+using PredictionCluster.Grains.Prediction;
+using PredictionCluster.Inference.Batching;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,4 +1,4 @@
-using Inference;
+using PredictionCluster.Inference;
 
 namespace Tests.Infrastructure;
 

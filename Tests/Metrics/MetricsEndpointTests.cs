@@ -1,8 +1,8 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Grains.Telemetry;
-using Inference.Model;
+using PredictionCluster.ServiceDefaults.Telemetry;
+using PredictionCluster.Inference.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Tests.Infrastructure;
 

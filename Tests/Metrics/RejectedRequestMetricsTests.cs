@@ -1,4 +1,4 @@
-using Inference;
+using PredictionCluster.Inference;
 using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;

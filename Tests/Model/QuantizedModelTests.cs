@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Inference.Model;
+using PredictionCluster.Inference.Model;
 using Tests.Infrastructure;
 
 namespace Tests.Model;

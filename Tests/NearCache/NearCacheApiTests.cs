@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Grains.Interfaces;
-using Grains.Prediction;
+using PredictionCluster.Grains.Interfaces;
+using PredictionCluster.Grains.Prediction;
 using Microsoft.Extensions.DependencyInjection;
 using Tests.Infrastructure;
 

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using Api.NearCache;
-using Grains.Interfaces;
+using PredictionCluster.Api.NearCache;
+using PredictionCluster.Grains.Interfaces;
 
 namespace Tests.NearCache;
 

@@ -1,4 +1,4 @@
-using Api.Security;
+using PredictionCluster.Api.Security;
 using Tests.EndToEnd;
 using Tests.Infrastructure;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Security.Claims;
-using Api.Security;
+using PredictionCluster.Api.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
-using Grains.Security;
+using PredictionCluster.ServiceDefaults.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using Grains.Interfaces;
-using Inference.Batching;
+using PredictionCluster.Grains.Interfaces;
+using PredictionCluster.Inference.Batching;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

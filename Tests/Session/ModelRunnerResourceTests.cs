@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Inference.Session;
+using PredictionCluster.Inference.Session;
 using Xunit.Abstractions;
 
 namespace Tests.Session;

@@ -1,4 +1,4 @@
-using Inference.Session;
+using PredictionCluster.Inference.Session;
 using Microsoft.ML.OnnxRuntime;
 using Xunit.Abstractions;
 

@@ -1,5 +1,5 @@
-using Inference.Model;
-using Inference.Session;
+using PredictionCluster.Inference.Model;
+using PredictionCluster.Inference.Session;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Tests.Session;

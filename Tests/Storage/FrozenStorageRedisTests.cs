@@ -1,8 +1,9 @@
+using PredictionCluster.ServiceDefaults.Health;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using Grains.Hosting;
-using Grains.Storage;
+using PredictionCluster.Grains.Hosting;
+using PredictionCluster.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
-using Grains.Storage;
+using PredictionCluster.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Tests.Infrastructure;
 using Xunit.Abstractions;

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
-using Grains.Prediction;
-using Grains.Storage;
+using PredictionCluster.Grains.Prediction;
+using PredictionCluster.Grains.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Tests.Infrastructure;

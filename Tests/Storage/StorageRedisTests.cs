@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using Grains.Storage;
+using PredictionCluster.Grains.Storage;
 using Microsoft.Extensions.Options;
-using Silo.Hosting;
+using PredictionCluster.Silo.Hosting;
 using StackExchange.Redis;
 using Tests.Infrastructure;
 

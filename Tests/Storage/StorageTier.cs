@@ -1,5 +1,5 @@
-using Grains.Hosting;
-using Grains.Storage;
+using PredictionCluster.Grains.Hosting;
+using PredictionCluster.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;

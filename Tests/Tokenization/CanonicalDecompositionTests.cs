@@ -2,7 +2,7 @@ using Tests.Infrastructure;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Inference.Tokenization;
+using PredictionCluster.Inference.Tokenization;
 
 namespace Tests.Tokenization;
 

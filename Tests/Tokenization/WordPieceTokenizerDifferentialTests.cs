@@ -1,11 +1,12 @@
 using System.Text;
-using Inference.Tokenization;
+using PredictionCluster.Inference.Tokenization;
 
 namespace Tests.Tokenization;
 
 /// <summary>
-/// Every SST-2 dev sentence plus a list of tricky strings, tokenized by our tokenizer and by Hugging Face's JS
-/// tokenizers configured as bert-base-uncased (one node run for the whole batch): the ids must be equal.
+/// Every SST-2 dev and test sentence plus a list of tricky strings, tokenized by our tokenizer (Microsoft.ML.Tokenizers
+/// with our normalizer and pre-tokenizer) and by Hugging Face's JS tokenizers configured as bert-base-uncased (one
+/// node run for the whole batch): the ids must be equal.
 /// </summary>
 public sealed class WordPieceTokenizerDifferentialTests(WordPieceTokenizerDifferentialTests.ReferenceFixture reference)
     : IClassFixture<WordPieceTokenizerDifferentialTests.ReferenceFixture>
@@ -38,6 +39,9 @@ public sealed class WordPieceTokenizerDifferentialTests(WordPieceTokenizerDiffer
 
     public static IReadOnlyList<string> Sst2DevSentences() => Infrastructure.Sst2.DevSentences;
 
+    public static IReadOnlyList<string> Sst2TestSentences() =>
+        [.. File.ReadLines(Infrastructure.RepositoryPaths.Sst2Test).Skip(1).Select(line => line.Split('\t')[0])];
+
     [Fact]
     public void Encode_EverySst2DevSentence_MatchesHuggingFaceReference()
     {
@@ -45,9 +49,22 @@ public sealed class WordPieceTokenizerDifferentialTests(WordPieceTokenizerDiffer
     }
 
     [Fact]
-    public void Encode_TrickyTexts_MatchHuggingFaceReference()
+    public void Encode_EverySst2TestSentence_MatchesHuggingFaceReference()
     {
-        AssertMatches(TrickyTexts, reference.TrickyReference, expectedCount: TrickyTexts.Length);
+        AssertMatches(reference.Sst2Test, reference.Sst2TestReference, expectedCount: 1821);
+    }
+
+    [Fact]
+    public void Tokenize_ThroughThePackagePipeline_MatchesHuggingFaceReference()
+    {
+        // Tokenize runs the package's own pipeline (our normalizer's string overload, our lazy pre-tokenizer), where
+        // Encode hands it pre-normalized text: both must be HF's pieces.
+        string[] tokensById = File.ReadAllLines(reference.VocabularyPath);
+        for (int i = 0; i < TrickyTexts.Length; i++)
+        {
+            string[] expected = [.. reference.TrickyReference[i][1..^1].Select(id => tokensById[id])];
+            Assert.Equal(expected, reference.Tokenizer.Tokenize(TrickyTexts[i]));
+        }
     }
 
     [Fact]
@@ -104,16 +121,24 @@ public sealed class WordPieceTokenizerDifferentialTests(WordPieceTokenizerDiffer
         public ReferenceFixture()
         {
             Sst2 = Sst2DevSentences();
-            long[][] all = ReferenceTokenizer.Encode(_vocabulary.VocabularyPath, [.. Sst2, .. TrickyTexts]);
+            Sst2Test = Sst2TestSentences();
+            long[][] all = ReferenceTokenizer.Encode(_vocabulary.VocabularyPath, [.. Sst2, .. Sst2Test, .. TrickyTexts]);
             Sst2Reference = all[..Sst2.Count];
-            TrickyReference = all[Sst2.Count..];
+            Sst2TestReference = all[Sst2.Count..(Sst2.Count + Sst2Test.Count)];
+            TrickyReference = all[(Sst2.Count + Sst2Test.Count)..];
         }
 
         public WordPieceTokenizer Tokenizer => _vocabulary.Tokenizer;
 
+        public string VocabularyPath => _vocabulary.VocabularyPath;
+
         public IReadOnlyList<string> Sst2 { get; }
 
         public long[][] Sst2Reference { get; }
+
+        public IReadOnlyList<string> Sst2Test { get; }
+
+        public long[][] Sst2TestReference { get; }
 
         public long[][] TrickyReference { get; }
 

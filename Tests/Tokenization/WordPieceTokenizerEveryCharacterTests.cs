@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Inference.Tokenization;
+using PredictionCluster.Inference.Tokenization;
 
 namespace Tests.Tokenization;
 

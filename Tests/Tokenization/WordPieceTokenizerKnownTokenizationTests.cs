@@ -1,4 +1,4 @@
-using Inference.Tokenization;
+using PredictionCluster.Inference.Tokenization;
 
 namespace Tests.Tokenization;
 

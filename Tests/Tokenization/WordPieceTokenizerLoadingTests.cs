@@ -1,5 +1,5 @@
 using System.Text;
-using Inference.Tokenization;
+using PredictionCluster.Inference.Tokenization;
 
 namespace Tests.Tokenization;
 
@@ -68,13 +68,21 @@ public sealed class WordPieceTokenizerLoadingTests : IDisposable
     public void Encode_AstralCharacters_WordLimitCountsCharactersNotUtf16Units()
     {
         // 60 mathematical fraktur letters are 120 UTF-16 units but 60 characters: under the 100-character limit.
-        string path = Write("[PAD]\n[UNK]\n[CLS]\n[SEP]\n\U0001D518\n##\U0001D518\n");
+        string path = Write("[PAD]\n[UNK]\n[CLS]\n[SEP]\n\U0001D518\n##\U0001D518\na\n##a\n");
         WordPieceTokenizer tokenizer = WordPieceTokenizer.FromVocabularyFile(path);
 
         IReadOnlyList<string> pieces = tokenizer.Tokenize(string.Concat(Enumerable.Repeat("\U0001D518", 60)));
         Assert.Equal(60, pieces.Count);
         Assert.Equal(["\U0001D518", "##\U0001D518"], pieces.Take(2));
         Assert.Equal(["[UNK]"], tokenizer.Tokenize(string.Concat(Enumerable.Repeat("\U0001D518", 101))));
+
+        // On the hot path too, around the limit where units and characters disagree: the package counts units, so
+        // the pre-tokenizer decides. 50 "a" + 50 fraktur letters: 100 characters, 150 units, 100 pieces in HF.
+        var destination = new long[256];
+        string mixed = new string('a', 50) + string.Concat(Enumerable.Repeat("\U0001D518", 50));
+        Assert.Equal(102, tokenizer.Encode(mixed, destination));
+        Assert.Equal(3, tokenizer.Encode(new string('a', 101), destination)); // 101 characters: one [UNK]
+        Assert.Equal(1L, destination[1]);
     }
 
     private string Write(string content)

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Inference.Batching;
+using PredictionCluster.Inference.Batching;
 
 namespace Benchmarks;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using Inference.Model;
+using PredictionCluster.Inference.Model;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Benchmarks;
@@ -23,6 +23,7 @@ internal static class BenchmarkCli
         CompareCommand.Create(),
         MemoryCommand.Create(),
         MemoryHttpCommand.Create(),
+        TokenizerCommand.Create(),
     };
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Inference.Batching;
-using Inference.Model;
-using Inference.Session;
+using PredictionCluster.Inference.Batching;
+using PredictionCluster.Inference.Model;
+using PredictionCluster.Inference.Session;
 
 namespace Benchmarks;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Inference.Batching;
+using PredictionCluster.Inference.Batching;
 
 namespace Benchmarks;
 
@@ -36,8 +36,8 @@ internal sealed class ModelCommandOptions
 
     public Option<int?> Threads { get; }
 
-    public Option<Inference.Session.GraphOptimization?> GraphOptimization { get; } =
-        CliOptions.Enum<Inference.Session.GraphOptimization>("--graph-optimization", "ONNX Runtime graph optimization level (default All)");
+    public Option<PredictionCluster.Inference.Session.GraphOptimization?> GraphOptimization { get; } =
+        CliOptions.Enum<PredictionCluster.Inference.Session.GraphOptimization>("--graph-optimization", "ONNX Runtime graph optimization level (default All)");
 
     public Option<OnOff?> Arena { get; } = CliOptions.OnOff("--arena", "CPU memory arena, and memory pattern with it (default on)");
 

@@ -98,7 +98,7 @@ internal static class CompareCommand
                 inputs.Run(batch.Sentences.Length, batch.Columns);
                 for (int row = 0; row < batch.Sentences.Length; row++)
                 {
-                    var probabilities = Inference.Batching.Softmax.Compute(inputs.Logits.AsSpan(row * labels, labels));
+                    var probabilities = PredictionCluster.Inference.Batching.Softmax.Compute(inputs.Logits.AsSpan(row * labels, labels));
                     probabilities.CopyTo(scores.AsSpan(batch.Sentences[row] * labels, labels));
                 }
             }

@@ -1,9 +1,9 @@
-using Inference;
+using PredictionCluster.Inference;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Grains.Inference;
-using Inference.Batching;
+using PredictionCluster.Grains.Inference;
+using PredictionCluster.Inference.Batching;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
-using Inference.Model;
-using Inference.Tokenization;
+using PredictionCluster.Inference.Model;
+using PredictionCluster.Inference.Tokenization;
 
 namespace Benchmarks;
 

@@ -8,6 +8,8 @@ internal static class RepositoryFiles
 {
     public const string BenchmarkModel = "models/distilbert-bench";
     public const string Sst2Dev = "eval/data/sst2/dev.tsv";
+    public const string Sst2Test = "eval/data/sst2/test.tsv";
+    public const string DefaultVocabulary = "models/default/vocab.txt";
 
     /// <summary>
     /// <paramref name="path"/> as given when it exists (absolute, or relative to the current directory); otherwise,

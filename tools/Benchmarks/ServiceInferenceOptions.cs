@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Inference.Batching;
-using Inference.Session;
+using PredictionCluster.Inference.Batching;
+using PredictionCluster.Inference.Session;
 using Microsoft.Extensions.Configuration;
 
 namespace Benchmarks;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Inference.Tokenization;
+using PredictionCluster.Inference.Tokenization;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
