@@ -1,17 +1,51 @@
 using PredictionCluster.Inference;
 using PredictionCluster.Inference.Batching;
+using PredictionCluster.Inference.Model;
 using Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Tests.Grains;
 
-public sealed class InferenceEngineTests(DefaultModelFixture fixture) : IClassFixture<DefaultModelFixture>
+public sealed class InferenceEngineTests(DefaultModelFixture fixture, DefaultFloatModelFixture floatFixture, ITestOutputHelper output)
+    : IClassFixture<DefaultModelFixture>, IClassFixture<DefaultFloatModelFixture>
 {
     [Fact]
     public async Task InferAsync_ConcurrentCallers_AreBatchedAndEachGetsItsOwnScores()
     {
+        // The float model: a row's scores do not depend on its batch companions, so batching must not change them.
+        var (alone, together) = await AloneAndBatchedAsync(floatFixture.Model);
+        for (int i = 0; i < alone.Length; i++)
+        {
+            for (int label = 0; label < together[i].Length; label++)
+            {
+                Assert.Equal(alone[i][label], together[i][label], 1e-5f);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task InferAsync_Int8Default_BatchCompanionsMoveScoresALittle()
+    {
+        // The INT8 default quantizes each linear layer's input with one scale per tensor computed at run time, so a
+        // batch's rows share it: a text's scores move a little with its companions (and padding), its label rarely.
+        var (alone, together) = await AloneAndBatchedAsync(fixture.Model);
+        int agree = 0;
+        double worst = 0;
+        for (int i = 0; i < alone.Length; i++)
+        {
+            agree += (alone[i][1] > alone[i][0]) == (together[i][1] > together[i][0]) ? 1 : 0;
+            worst = Math.Max(worst, Math.Abs(alone[i][1] - together[i][1]));
+        }
+        output.WriteLine($"INT8 default, {alone.Length} texts: labels agree {agree}, max |P(positive) alone - batched| = {worst:F4}");
+        Assert.True(agree >= alone.Length - 2, $"labels agree on {agree}/{alone.Length}");
+        Assert.True(worst < 0.1, $"max |P(positive) alone - batched| = {worst}");
+    }
+
+    private static async Task<(float[][] Alone, float[][] Together)> AloneAndBatchedAsync(SentimentModel model)
+    {
         var texts = Sst2.DevSentences.Take(64).ToArray();
         float[][] alone;
-        await using (var unbatched = new InferenceEngineHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 1 }))
+        await using (var unbatched = new InferenceEngineHarness(model, new InferenceOptions { MaxBatchSize = 1 }))
         {
             alone = new float[texts.Length][];
             for (int i = 0; i < texts.Length; i++)
@@ -21,19 +55,16 @@ public sealed class InferenceEngineTests(DefaultModelFixture fixture) : IClassFi
             Assert.Equal(texts.Length, unbatched.Metrics.BatchCount);
         }
 
-        await using var batched = new InferenceEngineHarness(fixture.Model, new InferenceOptions { MaxBatchSize = 32 });
+        await using var batched = new InferenceEngineHarness(model, new InferenceOptions { MaxBatchSize = 32 });
         var together = await Task.WhenAll(texts.Select(t => batched.Engine.ScoreAsync(t, CancellationToken.None)));
 
         Assert.True(batched.Metrics.BatchCount < texts.Length / 4, $"{batched.Metrics.BatchCount} batches for {texts.Length} texts");
         for (int i = 0; i < texts.Length; i++)
         {
-            Assert.Equal(fixture.Model.LabelCount, together[i]!.Length);
+            Assert.Equal(model.LabelCount, together[i]!.Length);
             Assert.Equal(1f, together[i]!.Sum(), 1e-5f);
-            for (int label = 0; label < together[i]!.Length; label++)
-            {
-                Assert.Equal(alone[i][label], together[i]![label], 1e-5f);
-            }
         }
+        return (alone, together.Select(t => t!).ToArray());
     }
 
     [Fact]

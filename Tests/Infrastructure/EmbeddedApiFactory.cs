@@ -12,6 +12,11 @@ public class EmbeddedApiFactory : WebApplicationFactory<Program>
     {
     }
 
+    /// <summary>A factory serving the model directory <paramref name="modelPath"/> (e.g. the float default model).</summary>
+    protected EmbeddedApiFactory(string modelPath) : this(new Dictionary<string, string?>(), modelPath)
+    {
+    }
+
     private EmbeddedApiFactory(IDictionary<string, string?> settings, string? modelPath)
     {
         _settings = new Dictionary<string, string?>(settings) { ["Model:Path"] = modelPath ?? RepositoryPaths.DefaultModel };
@@ -29,3 +34,6 @@ public class EmbeddedApiFactory : WebApplicationFactory<Program>
         }
     }
 }
+
+/// <summary>The embedded API serving the float default model (models/default-float) instead of the INT8 default.</summary>
+public sealed class FloatDefaultApiFactory() : EmbeddedApiFactory(RepositoryPaths.DefaultFloatModel);

@@ -17,7 +17,7 @@ public sealed class Options
     {
         if (args.Length == 0 || args.Length % 2 == 0)
         {
-            throw new ArgumentException("usage: extract --out DIR | embed --model M --vocab V --data TSV --out FILE");
+            throw new ArgumentException("usage: extract --out DIR | embed --model M --vocab V --data TSV --out FILE | ranges --model M --vocab V --data TSV --out JSON");
         }
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 1; i < args.Length; i += 2)

@@ -362,22 +362,55 @@ def cmd_quantize(a):
     t0 = time.time()
     source = onnx.load(os.path.join(a.model_dir, "model.onnx"))
     keep = quantize.keep_float_indices(source, a.keep_float) if a.keep_float else set()
-    model, quantized = quantize.quantize_model(source, keep)
+    ranges = None
+    if a.ranges:
+        with open(a.ranges, encoding="utf-8") as f:
+            ranges = json.load(f)
+    model, quantized = quantize.quantize_model(source, keep, ranges, a.range_method)
     if quantized == 0:
         raise SystemExit(f"{a.model_dir}/model.onnx has no MatMul with a constant 2-D float weight: nothing to quantize")
     os.makedirs(a.out, exist_ok=True)
     data = save_model(model, a.out)
     shutil.copyfile(os.path.join(a.model_dir, "vocab.txt"), os.path.join(a.out, "vocab.txt"))
+    source = os.path.abspath(a.model_dir)
+    if source.startswith(REPO + os.sep):
+        source = os.path.relpath(source, REPO)
+    if os.path.exists(os.path.join(a.model_dir, "head.json")):  # the MiniLM default model's head, unchanged
+        shutil.copyfile(os.path.join(a.model_dir, "head.json"), os.path.join(a.out, "head.json"))
     if os.path.exists(os.path.join(a.model_dir, "config.json")):  # a features graph (build_minilm.sh) has none
         with open(os.path.join(a.model_dir, "config.json"), encoding="utf-8") as f:
             cfg = json.load(f)
-        cfg["quantization"] = {"kind": "dynamic-int8", "linear_layers": quantized,
-                               "source": os.path.abspath(a.model_dir)}
+        cfg["quantization"] = {"kind": "dynamic-int8" if ranges is None else "static-int8",
+                               "linear_layers": quantized, "source": source}
+        if ranges is not None:
+            cfg["quantization"]["calibration"] = {"ranges": os.path.basename(a.ranges), "method": a.range_method,
+                                                  "data": a.calibration_data}
         if keep:
             cfg["quantization"]["kept_float"] = {"spec": a.keep_float, "linear_layers": len(keep)}
         write_config(cfg, a.out)
+    if os.path.exists(os.path.join(a.model_dir, "README.md")):
+        with open(os.path.join(a.model_dir, "README.md"), encoding="utf-8") as f:
+            readme = f.read()
+        how = "at run time (dynamic)" if ranges is None else f"from calibration ranges ({a.range_method}, static)"
+        kept = f"; the linear layers of `--keep-float {a.keep_float}` ({len(keep)}) stay float" if keep else ""
+        readme += (f"\n## INT8\n\nThis copy's {quantized} linear layers are quantized by `build_model.py quantize` "
+                   f"(`tools/ModelBuilder/quantize.py`): weights int8, symmetric, one scale per output column; "
+                   f"activations uint8, one scale per tensor, {how}{kept}. The head (a Gemm), attention's "
+                   f"run-time products, embeddings, LayerNorm and pooling stay float. Source: `{source}`.\n")
+        with open(os.path.join(a.out, "README.md"), "w", encoding="utf-8", newline="\n") as f:
+            f.write(readme)
     print(f"quantized {quantized} linear layers ({len(keep)} kept float) -> {a.out} ({len(data)} bytes, sha256 {sha256(data)[:16]}, "
           f"{time.time() - t0:.1f}s)")
+
+
+def cmd_calibration_graph(a):
+    """A model directory -> a copy whose graph also outputs every linear layer's input (MiniLmExport ranges reads
+    their min and max over calibration sentences for `quantize --ranges`)."""
+    model = quantize.calibration_graph(onnx.load(os.path.join(a.model_dir, "model.onnx")))
+    os.makedirs(a.out, exist_ok=True)
+    save_model(model, a.out)
+    shutil.copyfile(os.path.join(a.model_dir, "vocab.txt"), os.path.join(a.out, "vocab.txt"))
+    print(f"calibration graph: {len(model.graph.output)} outputs -> {a.out}")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -694,6 +727,13 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--keep-float", default="", help="linear layers left float: comma list of layerN, first, last, "
                                                      "or a role (q, k, v, attention_output, ffn_in, ffn_out)")
+    p.add_argument("--ranges", default="", help="calibration ranges (MiniLmExport ranges on calibration-graph's "
+                                                "output): static activation scales instead of run-time ones")
+    p.add_argument("--range-method", default="minmax", choices=quantize.RANGE_METHODS)
+    p.add_argument("--calibration-data", default="eval/data/sst2/dev.tsv", help="recorded in config.json")
+    p = sub.add_parser("calibration-graph", help="copy of a model whose graph also outputs its linear layers' inputs")
+    p.add_argument("--model-dir", required=True)
+    p.add_argument("--out", required=True)
     p = sub.add_parser("minilm-int8-eval", help="dev-only figures of a variant's features against the float "
                                                 "features: the float head out of fold, and a head retrained by CV")
     p.add_argument("--reference", required=True, help="float features (float32 [sentences, 385], dev order)")
@@ -703,7 +743,7 @@ def main():
     {"default": cmd_default, "lexicon": cmd_default, "minilm-features": cmd_minilm_features,
      "minilm-train": cmd_minilm_train, "minilm": cmd_minilm, "distilbert": cmd_distilbert, "tune": cmd_tune,
      "evaluate": cmd_evaluate, "verify": cmd_verify, "quantize": cmd_quantize,
-     "minilm-int8-eval": cmd_minilm_int8_eval}[a.cmd](a)
+     "minilm-int8-eval": cmd_minilm_int8_eval, "calibration-graph": cmd_calibration_graph}[a.cmd](a)
 
 
 if __name__ == "__main__":
