@@ -6,14 +6,14 @@ using Xunit.Abstractions;
 
 namespace Tests.Grains;
 
-public sealed class InferenceEngineTests(DefaultModelFixture fixture, DefaultFloatModelFixture floatFixture, ITestOutputHelper output)
-    : IClassFixture<DefaultModelFixture>, IClassFixture<DefaultFloatModelFixture>
+public sealed class InferenceEngineTests(DefaultModelFixture fixture, Int8ModelFixture int8Fixture, ITestOutputHelper output)
+    : IClassFixture<DefaultModelFixture>, IClassFixture<Int8ModelFixture>
 {
     [Fact]
     public async Task InferAsync_ConcurrentCallers_AreBatchedAndEachGetsItsOwnScores()
     {
         // The float model: a row's scores do not depend on its batch companions, so batching must not change them.
-        var (alone, together) = await AloneAndBatchedAsync(floatFixture.Model);
+        var (alone, together) = await AloneAndBatchedAsync(fixture.Model);
         for (int i = 0; i < alone.Length; i++)
         {
             for (int label = 0; label < together[i].Length; label++)
@@ -24,11 +24,11 @@ public sealed class InferenceEngineTests(DefaultModelFixture fixture, DefaultFlo
     }
 
     [Fact]
-    public async Task InferAsync_Int8Default_BatchCompanionsMoveScoresALittle()
+    public async Task InferAsync_Int8Copy_BatchCompanionsMoveScoresALittle()
     {
-        // The INT8 default quantizes each linear layer's input with one scale per tensor computed at run time, so a
+        // The INT8 copy quantizes each linear layer's input with one scale per tensor computed at run time, so a
         // batch's rows share it: a text's scores move a little with its companions (and padding), its label rarely.
-        var (alone, together) = await AloneAndBatchedAsync(fixture.Model);
+        var (alone, together) = await AloneAndBatchedAsync(int8Fixture.Model);
         int agree = 0;
         double worst = 0;
         for (int i = 0; i < alone.Length; i++)
@@ -36,7 +36,7 @@ public sealed class InferenceEngineTests(DefaultModelFixture fixture, DefaultFlo
             agree += (alone[i][1] > alone[i][0]) == (together[i][1] > together[i][0]) ? 1 : 0;
             worst = Math.Max(worst, Math.Abs(alone[i][1] - together[i][1]));
         }
-        output.WriteLine($"INT8 default, {alone.Length} texts: labels agree {agree}, max |P(positive) alone - batched| = {worst:F4}");
+        output.WriteLine($"INT8 copy, {alone.Length} texts: labels agree {agree}, max |P(positive) alone - batched| = {worst:F4}");
         // Measured 62/64 and 0.073 (2026-12-05); the batches a run forms depend on timing, hence the margin.
         Assert.True(agree >= 58, $"labels agree on {agree}/{alone.Length}");
         Assert.True(worst < 0.15, $"max |P(positive) alone - batched| = {worst}");

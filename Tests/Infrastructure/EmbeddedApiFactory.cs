@@ -12,7 +12,7 @@ public class EmbeddedApiFactory : WebApplicationFactory<Program>
     {
     }
 
-    /// <summary>A factory serving the model directory <paramref name="modelPath"/> (e.g. the float default model).</summary>
+    /// <summary>A factory serving the model directory <paramref name="modelPath"/> (e.g. the INT8 copy of the default model).</summary>
     protected EmbeddedApiFactory(string modelPath) : this(new Dictionary<string, string?>(), modelPath)
     {
     }
@@ -35,5 +35,5 @@ public class EmbeddedApiFactory : WebApplicationFactory<Program>
     }
 }
 
-/// <summary>The embedded API serving the float default model (models/default-float) instead of the INT8 default.</summary>
-public sealed class FloatDefaultApiFactory() : EmbeddedApiFactory(RepositoryPaths.DefaultFloatModel);
+/// <summary>The embedded API serving the default model's INT8 copy (models/default-int8).</summary>
+public sealed class Int8ApiFactory() : EmbeddedApiFactory(RepositoryPaths.Int8Model);

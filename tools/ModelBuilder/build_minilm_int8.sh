@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the INT8 default model into OUT from build_minilm.sh's WORK directory (run that first): the features graph
+# Builds the default model's INT8 copy into OUT from build_minilm.sh's WORK directory (run that first): the features graph
 # quantized (weights int8 per output column; activations uint8 per tensor; the linear layers of KEEP_FLOAT left
 # float), its SST-2 dev features through ONNX Runtime, a head retrained on them by minilm-train's cross-validation
 # (dev only), then the whole graph (encoder + pooling + head) quantized the same way. Deterministic; SST-2 test is
