@@ -15,6 +15,8 @@ public static class ExportedMetrics
         ["model_predictions_total"] = ["model_id", "label"],
         ["model_inferences_total"] = ["model_id", "label"],
         ["model_top_score"] = ["model_id"],
+        ["model_drift_label_psi"] = ["model_id"],
+        ["model_drift_score_psi"] = ["model_id"],
         ["orleans_grains"] = ["grain_type"],
         ["orleans_app_requests_latency_milliseconds"] = [],
         ["inference_queue_depth"] = [],

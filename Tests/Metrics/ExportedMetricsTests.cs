@@ -15,7 +15,8 @@ public sealed class ExportedMetricsTests
     [Fact]
     public async Task Every_family_the_dashboards_may_name_is_exported_by_the_api_or_a_silo_with_its_labels()
     {
-        await using var cluster = await LocalCluster.StartAsync(silos: 1);
+        // The drift gauges appear once the window holds Drift:MinimumSamples predictions (the default model carries a reference).
+        await using var cluster = await LocalCluster.StartAsync(silos: 1, apiSettings: new Dictionary<string, string?> { ["Drift:MinimumSamples"] = "1" });
         using var silo = new HttpClient { BaseAddress = cluster.Silos[0].HttpAddress };
         await PredictAsync(cluster.Client, $"exported metrics test {Guid.NewGuid()}");
 
