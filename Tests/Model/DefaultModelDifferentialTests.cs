@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -104,23 +103,10 @@ public sealed class DefaultModelDifferentialTests(EmbeddedApiFactory factory, IT
         File.WriteAllText(request, JsonSerializer.Serialize(new { package_model = packageModel, lexicon_model = lexiconModel, head, ids }));
         try
         {
-            var start = new ProcessStartInfo("node",
-                [Path.Combine(RepositoryPaths.Root, "Tests", "Model", "minilm-reference.js"), Path.Combine(reference, "onnxruntime-node", "dist", "index.js"), request])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            start.Environment["NODE_PATH"] = Path.Combine(reference, "node_modules");
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException("minilm-reference.js did not finish within 3 minutes.");
-            }
-            Assert.True(process.ExitCode == 0, $"minilm-reference.js failed: {error.Result}");
-            return JsonSerializer.Deserialize<double[][]>(output.Result)!;
+            string output = ExternalCommand.OutputOf("node",
+                [Path.Combine(RepositoryPaths.Root, "Tests", "Model", "minilm-reference.js"), Path.Combine(reference, "onnxruntime-node", "dist", "index.js"), request],
+                TimeSpan.FromMinutes(3), new Dictionary<string, string> { ["NODE_PATH"] = Path.Combine(reference, "node_modules") });
+            return JsonSerializer.Deserialize<double[][]>(output)!;
         }
         finally
         {

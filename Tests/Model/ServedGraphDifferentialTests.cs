@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Tests.Infrastructure;
@@ -100,23 +99,10 @@ public sealed class ServedGraphDifferentialTests(Int8ApiFactory factory, ITestOu
         File.WriteAllText(request, JsonSerializer.Serialize(new { model = graph, output = "logits", cases }));
         try
         {
-            var start = new ProcessStartInfo("node",
-                [Path.Combine(RepositoryPaths.Root, "Tests", "Session", "run_reference.js"), Path.Combine(reference, "onnxruntime-node", "dist", "index.js"), request])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            start.Environment["NODE_PATH"] = Path.Combine(reference, "node_modules");
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException("run_reference.js did not finish within 3 minutes.");
-            }
-            Assert.True(process.ExitCode == 0, $"run_reference.js failed: {stderr.Result}");
-            using var document = JsonDocument.Parse(stdout.Result);
+            string output = ExternalCommand.OutputOf("node",
+                [Path.Combine(RepositoryPaths.Root, "Tests", "Session", "run_reference.js"), Path.Combine(reference, "onnxruntime-node", "dist", "index.js"), request],
+                TimeSpan.FromMinutes(3), new Dictionary<string, string> { ["NODE_PATH"] = Path.Combine(reference, "node_modules") });
+            using var document = JsonDocument.Parse(output);
             return document.RootElement.EnumerateArray().Select(result =>
             {
                 var logits = result.GetProperty("data").EnumerateArray().Select(v => v.GetDouble()).ToArray();
