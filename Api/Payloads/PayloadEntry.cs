@@ -1,3 +1,4 @@
+using PredictionCluster.Inference.Model;
 using System.Text.Json.Serialization;
 using PredictionCluster.Grains.Interfaces;
 
@@ -61,14 +62,7 @@ public sealed class PayloadEntry
     public static PayloadEntry From(PayloadRecord record, bool includeText)
     {
         var scores = record.Scores.AsSpan();
-        int top = 0;
-        for (int i = 1; i < scores.Length; i++)
-        {
-            if (scores[i] > scores[top])
-            {
-                top = i;
-            }
-        }
+        int top = TopLabel.IndexOf(scores);
         return new PayloadEntry
         {
             Time = record.Time,

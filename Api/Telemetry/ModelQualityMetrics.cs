@@ -1,3 +1,4 @@
+using PredictionCluster.Inference.Model;
 using System.Diagnostics.Metrics;
 using PredictionCluster.Grains.Interfaces;
 using PredictionCluster.Api.Drift;
@@ -44,14 +45,7 @@ public sealed class ModelQualityMetrics
     /// </summary>
     public void Record(ModelDescriptor model, ReadOnlySpan<float> scores, bool inferred)
     {
-        int top = 0;
-        for (int i = 1; i < scores.Length; i++)
-        {
-            if (scores[i] > scores[top])
-            {
-                top = i;
-            }
-        }
+        int top = TopLabel.IndexOf(scores);
         var modelId = new KeyValuePair<string, object?>("model_id", model.ModelId);
         var label = new KeyValuePair<string, object?>("label", model.Labels[top]);
         _predictions.Add(1, modelId, label);

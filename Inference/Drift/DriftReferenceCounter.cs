@@ -15,15 +15,7 @@ public sealed class DriftReferenceCounter(ModelDirectory model, string source)
         {
             throw new ArgumentException($"{scores.Length} scores for {_labels.Length} labels.", nameof(scores));
         }
-        int top = 0;
-        for (int i = 1; i < scores.Length; i++)
-        {
-            // The first of equal scores wins, as in the service's ModelQualityMetrics.
-            if (scores[i] > scores[top])
-            {
-                top = i;
-            }
-        }
+        int top = TopLabel.IndexOf(scores);
         _labels[top]++;
         _scores[ScoreBuckets.Of(scores[top])]++;
     }
