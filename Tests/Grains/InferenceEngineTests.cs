@@ -57,7 +57,16 @@ public sealed class InferenceEngineTests(DefaultModelFixture fixture, Int8ModelF
         }
 
         await using var batched = new InferenceEngineHarness(model, new InferenceOptions { MaxBatchSize = 32 });
-        var together = await Task.WhenAll(texts.Select(t => batched.Engine.ScoreAsync(t, CancellationToken.None)));
+        // The workers are held in their first run until every text is queued: a fast model (the INT8 copy) would
+        // otherwise take texts as they arrive, in batches too small to say anything about batching.
+        float[]?[] together;
+        using (var gate = new WorkerGate(batched.Engine))
+        {
+            var pending = texts.Select(t => batched.Engine.ScoreAsync(t, CancellationToken.None)).ToArray();
+            await gate.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+            gate.Open();
+            together = await Task.WhenAll(pending);
+        }
 
         Assert.True(batched.Metrics.BatchCount < texts.Length / 4, $"{batched.Metrics.BatchCount} batches for {texts.Length} texts");
         for (int i = 0; i < texts.Length; i++)
