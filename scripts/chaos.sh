@@ -13,7 +13,7 @@ scripts/setup.sh --test
 echo "[chaos] building" >&2
 dotnet build Cluster.sln -c Release --nologo --verbosity quiet -clp:ErrorsOnly >&2
 export CHAOS_PAUSE_SECONDS="${CHAOS_PAUSE_SECONDS:-6}" CHAOS_RATE="${CHAOS_RATE:-20}"
-# Issue 20's targets: p99 under 3 s with a silo paused, under 500 ms with a Redis paused (CI allows 4 s and 1.5 s).
+# Issue 20's targets: p99 under 3 s with a silo paused, under 500 ms with a Redis paused (CI allows 3.5 s for the silo).
 export CHAOS_P99_SILO_MS="${CHAOS_P99_SILO_MS:-3000}" CHAOS_P99_REDIS_MS="${CHAOS_P99_REDIS_MS:-500}"
 mkdir -p "$root/artifacts"
 export CHAOS_REPORT="$root/artifacts/chaos.md"

@@ -83,6 +83,8 @@ public static class ApiServiceCollectionExtensions
                 // The client learns that a gateway's silo was declared dead from this refresh, and only then stops sending
                 // through it: calls routed through a paused gateway are repeated through another one once it has.
                 client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromMilliseconds(500));
+                // ...and from that moment every call in flight is repeated through a live one (GatewayLossSignal).
+                client.AddGatewayCountChangedHandler(static sp => sp.GetRequiredService<GatewayLossSignal>().OnGatewayCountChanged);
                 // The dashboard's page on the API reads the silos' figures through this client.
                 client.AddDashboard();
                 // Grain calls carry the request's trace context to the silos.

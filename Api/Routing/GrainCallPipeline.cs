@@ -1,5 +1,6 @@
 using PredictionCluster.ServiceDefaults.Cluster;
 using PredictionCluster.Grains.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
@@ -42,9 +43,12 @@ public static class GrainCallPipeline
                 Delay = options.RetryDelay,
                 MaxDelay = TimeSpan.FromSeconds(1),
                 UseJitter = true,
+                // A call cut short because its gateway was dropped goes again at once: the client has a live path now.
+                DelayGenerator = static args => ValueTask.FromResult<TimeSpan?>(args.Outcome.Exception is GatewayDroppedException ? TimeSpan.Zero : null),
             });
         });
         services.Configure<TelemetryOptions>(telemetry => telemetry.SeverityProvider = SeverityOf);
+        services.TryAddSingleton<GatewayLossSignal>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PredictionGrainCaller>(sp, mode == ClusterMode.Embedded));
         return services;
     }

@@ -13,10 +13,11 @@ namespace PredictionCluster.Api.Routing;
 /// answers "running" at once, and the call goes on. A silo or gateway that is paused or cut off does not answer; a
 /// grain that answers "not running" never got the call (the client sent it through a gateway it has since stopped
 /// using: the probe went another way). Either way the attempt is abandoned and repeated (<see cref="GrainCallPipeline"/>).
-/// An abandoned call may still complete in its grain: a repeat finds its answer.
+/// An abandoned call may still complete in its grain: a repeat finds its answer. When the client drops a gateway
+/// (<see cref="GatewayLossSignal"/>), every call in flight is repeated at once instead of waiting out its timeouts.
 /// </summary>
 public sealed partial class PredictionGrainCaller(bool embedded, ResiliencePipelineProvider<string> pipelines, IOptions<RoutingOptions> options,
-    ILogger<PredictionGrainCaller> logger, TimeProvider? time = null)
+    GatewayLossSignal gatewayLoss, ILogger<PredictionGrainCaller> logger, TimeProvider? time = null)
 {
     private readonly ResiliencePipeline _pipeline = pipelines.GetPipeline(GrainCallPipeline.Name);
     private readonly RoutingOptions _options = options.Value;
@@ -47,12 +48,15 @@ public sealed partial class PredictionGrainCaller(bool embedded, ResiliencePipel
 
     private async ValueTask<PredictionResult> AttemptAsync(IPredictionGrain grain, string text, AdmissionTicket ticket, CancellationToken cancellationToken)
     {
+        var gatewayDropped = gatewayLoss.Next;
         var call = grain.PredictAsync(text, ticket, cancellationToken).AsTask();
-        while (!await CompletesWithinAsync(call, _options.AttemptTimeout, cancellationToken))
+        while (!await CompletesWithinAsync(call, _options.AttemptTimeout, gatewayDropped, cancellationToken))
         {
+            ThrowIfGatewayDropped(grain, call, null, gatewayDropped);
             var probe = grain.ProbeAsync().AsTask();
-            if (!await CompletesWithinAsync(probe, _options.ProbeTimeout, cancellationToken))
+            if (!await CompletesWithinAsync(probe, _options.ProbeTimeout, gatewayDropped, cancellationToken))
             {
+                ThrowIfGatewayDropped(grain, call, probe, gatewayDropped);
                 Abandon(call);
                 Abandon(probe);
                 throw new SiloUnreachableException(
@@ -63,10 +67,11 @@ public sealed partial class PredictionGrainCaller(bool embedded, ResiliencePipel
                 // "Not running" can also mean "just finished": the grain answered the call before the probe, and the
                 // two responses are not handled in order on the client (a busy machine has been seen to complete the
                 // probe first). An answer in flight arrives within a probe's time; a call on a lost path does not.
-                if (!probe.IsFaulted && await CompletesWithinAsync(call, _options.ProbeTimeout, cancellationToken))
+                if (!probe.IsFaulted && await CompletesWithinAsync(call, _options.ProbeTimeout, gatewayDropped, cancellationToken))
                 {
                     break;
                 }
+                ThrowIfGatewayDropped(grain, call, probe, gatewayDropped);
                 Abandon(call);
                 await probe; // a failed probe (a silo gone) fails the attempt with its own exception
                 // The grain answers and runs no call: this one is stuck on another path (a gateway the client has
@@ -79,22 +84,34 @@ public sealed partial class PredictionGrainCaller(bool embedded, ResiliencePipel
         return await call;
     }
 
-    /// <summary>True when <paramref name="task"/> has completed (in any way) within <paramref name="timeout"/>.</summary>
-    private async Task<bool> CompletesWithinAsync(Task task, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// True when <paramref name="task"/> has completed (in any way) within <paramref name="timeout"/>; false when the
+    /// time ran out or the client dropped a gateway first.
+    /// </summary>
+    private async Task<bool> CompletesWithinAsync(Task task, TimeSpan timeout, Task gatewayDropped, CancellationToken cancellationToken)
     {
         try
         {
-            await task.WaitAsync(timeout, _time, cancellationToken);
+            await Task.WhenAny(task, gatewayDropped).WaitAsync(timeout, _time, cancellationToken);
         }
         catch (TimeoutException) when (!task.IsCompleted)
         {
             return false;
         }
-        catch when (task.IsCompleted)
+        return task.IsCompleted;
+    }
+
+    private static void ThrowIfGatewayDropped(IPredictionGrain grain, Task call, Task? probe, Task gatewayDropped)
+    {
+        if (gatewayDropped.IsCompleted)
         {
-            // Completed with a failure: the caller awaits it and sees it.
+            Abandon(call);
+            if (probe is not null)
+            {
+                Abandon(probe);
+            }
+            throw new GatewayDroppedException($"Grain {grain.GetPrimaryKeyString()} had not answered when the client dropped a gateway: the call is repeated.");
         }
-        return true;
     }
 
     /// <summary>An abandoned call may fail later (Orleans' response timeout): its failure is seen by nobody, on purpose.</summary>

@@ -12,6 +12,9 @@ public sealed class LoadWindow(RequestOutcome[] outcomes, DateTime startedAt)
 
     public TimeSpan Max => outcomes.Max(o => o.Latency);
 
+    /// <summary>The latest the load generator sent a request after its time: if large, the tail is the generator's.</summary>
+    public TimeSpan LatestSend => outcomes.Max(o => o.SendLag);
+
     /// <summary>The nearest-rank percentile of latency (<paramref name="p"/> in 0..100).</summary>
     public TimeSpan Percentile(double p)
     {
@@ -21,10 +24,10 @@ public sealed class LoadWindow(RequestOutcome[] outcomes, DateTime startedAt)
     }
 
     public string Row(string fault) =>
-        $"| {fault} | {outcomes.Length} | {Failed} | {Ms(Percentile(50))} | {Ms(Percentile(99))} | {Ms(Max)} |";
+        $"| {fault} | {outcomes.Length} | {Failed} | {Ms(Percentile(50))} | {Ms(Percentile(99))} | {Ms(Max)} | {Ms(LatestSend)} |";
 
     public static string Header =>
-        "| fault, under load | requests | failed | p50 | p99 | max |\n|---|---|---|---|---|---|";
+        "| fault, under load | requests | failed | p50 | p99 | max | sent late by at most |\n|---|---|---|---|---|---|---|";
 
     private static string Ms(TimeSpan t) => t.TotalMilliseconds < 1000 ? $"{t.TotalMilliseconds:0} ms" : $"{t.TotalSeconds:0.00} s";
 }

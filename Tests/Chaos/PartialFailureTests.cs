@@ -23,12 +23,12 @@ public sealed class PartialFailureTests(ITestOutputHelper output)
     private static readonly double Rate = Setting("CHAOS_RATE", 20);
     private static readonly TimeSpan Before = TimeSpan.FromSeconds(3);
 
-    // The tails allowed. scripts/chaos.sh holds the run to the targets (3 s with a silo paused, 500 ms with a
-    // Redis paused); CI, on a shared 2-core machine where a stall of a few hundred ms lands in the 3rd-slowest of 300
-    // requests, to looser ones (4 s, 1.5 s) that the old behaviour still fails by far (p99 5.2-5.9 s with a silo or the
-    // predictions' Redis paused). Runs here showed 0.7-0.9 s stalls in about half the Redis windows (docs/performance.md).
-    private static readonly TimeSpan SiloP99 = TimeSpan.FromMilliseconds(Setting("CHAOS_P99_SILO_MS", 4000));
-    private static readonly TimeSpan RedisP99 = TimeSpan.FromMilliseconds(Setting("CHAOS_P99_REDIS_MS", 1500));
+    // The tails allowed. The Redis rows are held to the target (500 ms) here too: measured 19-140 ms since the
+    // load generator stopped starving its own thread pool (ProcessOutput, OpenLoopLoad). A silo pause gets 3.5 s in CI
+    // (the target, 3 s, in scripts/chaos.sh; measured 2.0-2.4 s), on a shared 2-core machine where a stall of a few
+    // hundred ms lands in the 3rd-slowest of 300 requests; the old behaviour failed both by far (p99 5.2-5.9 s).
+    private static readonly TimeSpan SiloP99 = TimeSpan.FromMilliseconds(Setting("CHAOS_P99_SILO_MS", 3500));
+    private static readonly TimeSpan RedisP99 = TimeSpan.FromMilliseconds(Setting("CHAOS_P99_REDIS_MS", 500));
     private static readonly TimeSpan After = TimeSpan.FromSeconds(Math.Max(8, Pause.TotalSeconds));
 
     // The API's defaults (Routing:AttemptTimeout, Routing:ProbeTimeout): a call to a silo that does not answer is
@@ -42,6 +42,10 @@ public sealed class PartialFailureTests(ITestOutputHelper output)
         await using var cluster = await ProcessCluster.StartAsync(silos: 2, storageRedis: true);
         var report = new StringBuilder(LoadWindow.Header).AppendLine();
         string tag = Guid.NewGuid().ToString("N")[..8];
+
+        // Unmeasured: the first requests to a fresh cluster activate grains and compile code paths (300-500 ms for the
+        // first few); the windows measure faults, not a cold start.
+        await new OpenLoopLoad(cluster.Api.Address, Rate, $"{tag} warm-up").RunAsync(TimeSpan.FromSeconds(2));
 
         // 1. The predictions' Redis paused: a cache tier, so misses stop waiting on it.
         var storage = await RunWindowAsync(cluster, $"{tag} storage", async () =>
@@ -96,6 +100,7 @@ public sealed class PartialFailureTests(ITestOutputHelper output)
         AssertAllAnswered(storage, "predictions' Redis pause");
         AssertAllAnswered(membership, "member table's Redis pause");
         AssertAllAnswered(rejoined, "after the restart");
+        Assert.Contains("The cluster client dropped a gateway (2 -> 1 live)", cluster.Api.Output); // calls in flight were repeated then
         Assert.True(silo.Percentile(99) < SiloP99, $"silo pause: p99 {silo.Percentile(99)}, over {SiloP99}");
         var bound = declaredDead.Value + AttemptAndProbe + GatewayRefresh + TimeSpan.FromSeconds(1);
         Assert.True(silo.Max < bound, $"silo pause: a request waited {silo.Max}, more than the attempt and probe timeouts after the death declaration ({bound})");
@@ -136,12 +141,12 @@ public sealed class PartialFailureTests(ITestOutputHelper output)
     {
         string folder = Path.Combine(RepositoryPaths.Root, "artifacts", "chaos");
         Directory.CreateDirectory(folder);
-        var csv = new StringBuilder("window,started_utc,due_s,latency_ms,failure\n");
+        var csv = new StringBuilder("window,started_utc,due_s,latency_ms,send_lag_ms,server_timing,failure\n");
         foreach (var (name, window) in windows)
         {
             foreach (var o in window.Outcomes)
             {
-                csv.Append(CultureInfo.InvariantCulture, $"{name},{window.StartedAt:HH:mm:ss.fff},{o.Scheduled.TotalSeconds:0.000},{o.Latency.TotalMilliseconds:0.0},{o.Failure?.Replace(',', ';').Replace('\n', ' ')}\n");
+                csv.Append(CultureInfo.InvariantCulture, $"{name},{window.StartedAt:HH:mm:ss.fff},{o.Scheduled.TotalSeconds:0.000},{o.Latency.TotalMilliseconds:0.0},{o.SendLag.TotalMilliseconds:0.0},{o.ServerTiming?.Replace(',', ' ')},{o.Failure?.Replace(',', ';').Replace('\n', ' ')}\n");
             }
         }
         File.WriteAllText(Path.Combine(folder, "requests.csv"), csv.ToString());

@@ -1,4 +1,5 @@
 using System.Globalization;
+using StackExchange.Redis;
 using Tests.Infrastructure;
 
 namespace Tests.EndToEnd;
@@ -14,6 +15,7 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     private readonly Dictionary<string, (int Http, int Silo, int Gateway)> _ports = [];
     private readonly string _clusterId = "proc-" + Guid.NewGuid().ToString("N")[..8];
+    private ConnectionMultiplexer? _tableReader;
 
     private ProcessCluster(RedisServer redis, RedisServer? storageRedis)
     {
@@ -72,12 +74,15 @@ public sealed class ProcessCluster : IAsyncDisposable
     public async Task<SiloStatus?> StatusInTableAsync(string name)
     {
         // Rows are JSON values of the hash {ServiceId}/members/{ClusterId}; the field "Version" is the table's version.
-        string raw = await Redis.CliAsync("HVALS", $"{_clusterId}/members/{_clusterId}");
+        // Read through a client of our own, not redis-cli: a test that polls this every 100 ms must not start
+        // processes (each one's pipes hold pool threads while it runs, and the chaos test's load shares that pool).
+        _tableReader ??= await ConnectionMultiplexer.ConnectAsync(Redis.Endpoint);
+        var rows = await _tableReader.GetDatabase().HashValuesAsync($"{_clusterId}/members/{_clusterId}");
         SiloStatus? status = null;
         DateTime latest = DateTime.MinValue;
-        foreach (string line in raw.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (string? line in rows.Select(row => (string?)row))
         {
-            if (!line.StartsWith('{'))
+            if (line is null || !line.StartsWith('{'))
             {
                 continue;
             }
@@ -120,10 +125,16 @@ public sealed class ProcessCluster : IAsyncDisposable
         ["Orleans__ServiceId"] = _clusterId,
         ["Redis__Endpoint"] = Redis.Endpoint,
         ["Logging__LogLevel__Default"] = "Warning",
+        // The API's one line when its client drops a gateway (a silo declared dead): the chaos test looks for it.
+        [$"Logging__LogLevel__{typeof(PredictionCluster.Api.Routing.GatewayLossSignal).FullName}"] = "Information",
     };
 
     public async ValueTask DisposeAsync()
     {
+        if (_tableReader is not null)
+        {
+            await _tableReader.DisposeAsync();
+        }
         if (Api is not null)
         {
             await Api.DisposeAsync();

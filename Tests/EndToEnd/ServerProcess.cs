@@ -11,15 +11,13 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly Task _outputRead;
 
     private ServerProcess(Process process, Uri address)
     {
         _process = process;
         Address = address;
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        _outputRead = ProcessOutput.ReadLines(process, Append);
     }
 
     public Uri Address { get; }
@@ -107,6 +105,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
         using var cancel = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cancel.Token);
+        await _outputRead.WaitAsync(cancel.Token);
         return _process.ExitCode;
     }
 
@@ -120,6 +119,7 @@ public sealed class ServerProcess : IAsyncDisposable
         try
         {
             await _process.WaitForExitAsync(cancel.Token);
+            await _outputRead.WaitAsync(cancel.Token);
             return true;
         }
         catch (OperationCanceledException)
@@ -142,6 +142,7 @@ public sealed class ServerProcess : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
+        await _outputRead;
     }
 
     public async ValueTask DisposeAsync()
@@ -151,17 +152,15 @@ public sealed class ServerProcess : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
+        await _outputRead;
         _process.Dispose();
     }
 
-    private void Append(string? line)
+    private void Append(string line)
     {
-        if (line is not null)
+        lock (_output)
         {
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
+            _output.AppendLine(line);
         }
     }
 

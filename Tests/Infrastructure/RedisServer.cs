@@ -203,28 +203,24 @@ public sealed class RedisServer : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
         var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
         lock (s_running)
         {
             process.Start();
             _process = process;
             s_running.Add(this);
         }
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await WaitReadyAsync(process);
+        await WaitReadyAsync(process, ProcessOutput.ReadLines(process, Append));
     }
 
     /// <summary>Until the server answers a PING (PONG, or NOAUTH when it requires a password).</summary>
-    private async Task WaitReadyAsync(Process process)
+    private async Task WaitReadyAsync(Process process, Task outputRead)
     {
         var deadline = DateTime.UtcNow + ReadyTimeout;
         while (true)
         {
             if (process.HasExited)
             {
-                await process.WaitForExitAsync();
+                await outputRead; // what it said before it exited
                 throw new InvalidOperationException($"redis-server on port {Port} exited with {process.ExitCode}:\n{Output}");
             }
             if (DateTime.UtcNow > deadline)
@@ -274,14 +270,11 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
-    private void Append(string? line)
+    private void Append(string line)
     {
-        if (line is not null)
+        lock (_output)
         {
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
+            _output.AppendLine(line);
         }
     }
 }
