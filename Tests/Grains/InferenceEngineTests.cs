@@ -6,40 +6,35 @@ using Xunit.Abstractions;
 
 namespace Tests.Grains;
 
-public sealed class InferenceEngineTests(DefaultModelFixture fixture, Int8ModelFixture int8Fixture, ITestOutputHelper output)
-    : IClassFixture<DefaultModelFixture>, IClassFixture<Int8ModelFixture>
+public sealed class InferenceEngineTests(DefaultModelFixture fixture, FloatModelFixture floatFixture, ITestOutputHelper output)
+    : IClassFixture<DefaultModelFixture>, IClassFixture<FloatModelFixture>
 {
     [Fact]
     public async Task InferAsync_ConcurrentCallers_AreBatchedAndEachGetsItsOwnScores()
     {
-        // The float model: a row's scores do not depend on its batch companions, so batching must not change them.
-        var (alone, together) = await AloneAndBatchedAsync(fixture.Model);
+        // The default model quantizes each linear layer's input with a scale fixed at build time, so a row's scores do
+        // not depend on its batch companions or padding (a scale computed per batch at run time made 2 of these 64
+        // labels change with the batch): a text gets the same answer whatever else is in flight.
+        await AssertBatchingChangesNoScoreAsync(fixture.Model, "default (INT8)");
+    }
+
+    [Fact]
+    public async Task InferAsync_FloatModel_BatchingChangesNoScore() =>
+        await AssertBatchingChangesNoScoreAsync(floatFixture.Model, "float");
+
+    private async Task AssertBatchingChangesNoScoreAsync(SentimentModel model, string name)
+    {
+        var (alone, together) = await AloneAndBatchedAsync(model);
+        double worst = 0;
         for (int i = 0; i < alone.Length; i++)
         {
             for (int label = 0; label < together[i].Length; label++)
             {
-                Assert.Equal(alone[i][label], together[i][label], 1e-5f);
+                worst = Math.Max(worst, Math.Abs(alone[i][label] - together[i][label]));
             }
         }
-    }
-
-    [Fact]
-    public async Task InferAsync_Int8Copy_BatchCompanionsMoveScoresALittle()
-    {
-        // The INT8 copy quantizes each linear layer's input with one scale per tensor computed at run time, so a
-        // batch's rows share it: a text's scores move a little with its companions (and padding), its label rarely.
-        var (alone, together) = await AloneAndBatchedAsync(int8Fixture.Model);
-        int agree = 0;
-        double worst = 0;
-        for (int i = 0; i < alone.Length; i++)
-        {
-            agree += (alone[i][1] > alone[i][0]) == (together[i][1] > together[i][0]) ? 1 : 0;
-            worst = Math.Max(worst, Math.Abs(alone[i][1] - together[i][1]));
-        }
-        output.WriteLine($"INT8 copy, {alone.Length} texts: labels agree {agree}, max |P(positive) alone - batched| = {worst:F4}");
-        // Measured 62/64 and 0.073 (2026-12-05); the batches a run forms depend on timing, hence the margin.
-        Assert.True(agree >= 58, $"labels agree on {agree}/{alone.Length}");
-        Assert.True(worst < 0.15, $"max |P(positive) alone - batched| = {worst}");
+        output.WriteLine($"{name}, {alone.Length} texts: max |score alone - batched| = {worst:E2}");
+        Assert.True(worst < 1e-5, $"{name}: max |score alone - batched| = {worst}");
     }
 
     private static async Task<(float[][] Alone, float[][] Together)> AloneAndBatchedAsync(SentimentModel model)

@@ -35,5 +35,5 @@ public class EmbeddedApiFactory : WebApplicationFactory<Program>
     }
 }
 
-/// <summary>The embedded API serving the default model's INT8 copy (models/default-int8).</summary>
-public sealed class Int8ApiFactory() : EmbeddedApiFactory(RepositoryPaths.Int8Model);
+/// <summary>The embedded API serving the float model the default is quantized from (models/default-float).</summary>
+public sealed class FloatApiFactory() : EmbeddedApiFactory(RepositoryPaths.FloatModel);

@@ -17,8 +17,8 @@ public abstract class ModelFixture(string path, int maxTokens = 0) : IDisposable
 
 public sealed class DefaultModelFixture() : ModelFixture(RepositoryPaths.DefaultModel);
 
-/// <summary>The default model's INT8 copy: its activation scales are computed per batch at run time.</summary>
-public sealed class Int8ModelFixture() : ModelFixture(RepositoryPaths.Int8Model);
+/// <summary>The float model the default is quantized from (models/default-float).</summary>
+public sealed class FloatModelFixture() : ModelFixture(RepositoryPaths.FloatModel);
 
 /// <summary>The DistilBERT-shaped model, cut to 128 tokens so tests stay quick on two cores.</summary>
 public sealed class BenchmarkModelFixture() : ModelFixture(RepositoryPaths.BenchmarkModel, 128);

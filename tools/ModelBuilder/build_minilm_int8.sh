@@ -46,3 +46,6 @@ log "training the head on the INT8 features (features and regularisation by cros
   --out "$int8/float-graph" >&2
 log "quantizing the whole graph (the head is a Gemm and stays float)"
 /usr/bin/python3 "$builder" quantize --model-dir "$int8/float-graph" --out "$out" --keep-float "$keep_float" "${static[@]}" >&2
+if [ -n "$range_method" ]; then
+  cp "$int8/dev-ranges.json" "$out/dev-ranges.json" # the calibration config.json names
+fi

