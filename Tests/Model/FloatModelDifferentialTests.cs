@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Tests.Infrastructure;
@@ -49,31 +48,16 @@ public sealed class FloatModelDifferentialTests(FloatApiFactory factory, ITestOu
             .Concat(TrickyTexts)
             .ToArray();
 
-        var served = await ServedScoresAsync(texts);
-        var ids = ReferenceTokenizer.Encode(Path.Combine(model, "vocab.txt"), texts).Select(Truncate).ToArray();
+        var served = await ServedScores.OfAsync(_client, texts);
+        var ids = ReferenceTokenizer.Encode(Path.Combine(model, "vocab.txt"), texts).Select(i => ServedScores.Truncate(i, MaxTokens)).ToArray();
         var reference = Reference(package, Path.Combine(RepositoryPaths.LexiconModel, "model.onnx"), Path.Combine(model, "head.json"), ids);
 
-        double worst = 0;
-        string worstText = "";
-        for (int i = 0; i < texts.Length; i++)
-        {
-            for (int label = 0; label < 2; label++)
-            {
-                double difference = Math.Abs(served[i][label] - reference[i][label]);
-                if (difference > worst)
-                {
-                    (worst, worstText) = (difference, texts[i]);
-                }
-            }
-        }
+        var (worst, worstText) = ServedScores.LargestDifference(served, reference, texts);
         output.WriteLine($"{texts.Length} texts: max |served - reference| = {worst:E2} on '{worstText}'");
         Assert.True(worst < Tolerance, $"max |served - reference| = {worst:E2} on '{worstText}'");
         // Not a constant: the head separates the classes.
         Assert.True(reference.Max(p => p[1]) > 0.9 && reference.Min(p => p[1]) < 0.1);
     }
-
-    // HF truncation of one sequence: the first MaxTokens - 2 pieces between [CLS] and [SEP].
-    private static long[] Truncate(long[] ids) => ids.Length <= MaxTokens ? ids : [.. ids[..(MaxTokens - 1)], ids[^1]];
 
     private static void AssertIsThePackageGraph(string package, string model)
     {
@@ -84,16 +68,6 @@ public sealed class FloatModelDifferentialTests(FloatApiFactory factory, ITestOu
         using var stream = File.OpenRead(package);
         Assert.Equal(expected, Convert.ToHexStringLower(SHA256.HashData(stream)));
         Assert.Equal(MaxTokens, config.RootElement.GetProperty("max_position_embeddings").GetInt32());
-    }
-
-    private async Task<double[][]> ServedScoresAsync(string[] texts)
-    {
-        using var response = await _client.PostAsJsonAsync("/predict", new { text = texts });
-        response.EnsureSuccessStatusCode();
-        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return document.RootElement.GetProperty("predictions").EnumerateArray()
-            .Select(p => p.EnumerateArray().Select(s => s.GetProperty("score").GetDouble()).ToArray())
-            .ToArray();
     }
 
     private static double[][] Reference(string packageModel, string lexiconModel, string head, long[][] ids)

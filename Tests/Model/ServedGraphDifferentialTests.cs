@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Tests.Infrastructure;
 using Tests.Tokenization;
@@ -41,42 +40,19 @@ public sealed class ServedGraphDifferentialTests(EmbeddedApiFactory factory, ITe
         using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(model, "config.json")));
         int maxTokens = config.RootElement.GetProperty("max_position_embeddings").GetInt32();
 
-        var served = new List<double[]>();
-        foreach (var text in texts)
-        {
-            served.Add((await ServedScoresAsync(text)));
-        }
-        var ids = ReferenceTokenizer.Encode(Path.Combine(model, "vocab.txt"), texts)
-            .Select(i => i.Length <= maxTokens ? i : [.. i[..(maxTokens - 1)], i[^1]])
-            .ToArray();
-        var reference = Reference(Path.Combine(model, "model.onnx"), ids);
-
-        double worst = 0;
-        string worstText = "";
+        var served = new double[texts.Length][];
         for (int i = 0; i < texts.Length; i++)
         {
-            for (int label = 0; label < 2; label++)
-            {
-                double difference = Math.Abs(served[i][label] - reference[i][label]);
-                if (difference > worst)
-                {
-                    (worst, worstText) = (difference, texts[i]);
-                }
-            }
+            served[i] = (await ServedScores.OfAsync(_client, texts[i]))[0];
         }
+        var ids = ReferenceTokenizer.Encode(Path.Combine(model, "vocab.txt"), texts).Select(i => ServedScores.Truncate(i, maxTokens)).ToArray();
+        var reference = Reference(Path.Combine(model, "model.onnx"), ids);
+
+        var (worst, worstText) = ServedScores.LargestDifference(served, reference, texts);
         string kind = config.RootElement.TryGetProperty("quantization", out var q) ? q.GetProperty("kind").GetString()! : "float";
         output.WriteLine($"{kind} graph, {texts.Length} texts: max |served - onnxruntime-node| = {worst:E2} on '{worstText}'");
         Assert.True(worst < Tolerance, $"max |served - reference| = {worst:E2} on '{worstText}'");
         Assert.True(reference.Max(p => p[1]) > 0.9 && reference.Min(p => p[1]) < 0.1);
-    }
-
-    private async Task<double[]> ServedScoresAsync(string text)
-    {
-        using var response = await _client.PostAsJsonAsync("/predict", new { text = new[] { text } });
-        response.EnsureSuccessStatusCode();
-        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return document.RootElement.GetProperty("predictions")[0].EnumerateArray()
-            .Select(s => s.GetProperty("score").GetDouble()).ToArray();
     }
 
     /// <summary>softmax(logits) of each id list run alone by onnxruntime-node (Tests/Session/run_reference.js).</summary>

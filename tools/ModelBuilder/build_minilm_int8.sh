@@ -33,6 +33,7 @@ if [ -n "$range_method" ]; then
   /usr/bin/python3 "$builder" calibration-graph --model-dir "$work/features" --out "$int8/calibration" >&2
   "${export_tool[@]}" ranges --model "$int8/calibration/model.onnx" --vocab "$work/features/vocab.txt" \
     --data "$dev" --out "$int8/dev-ranges.json" --max-tokens 256 >&2
+  rm -rf "$int8/calibration" # a copy of the float graph (~95 MB), needed only for the ranges
   static=(--ranges "$int8/dev-ranges.json" --range-method "$range_method")
 fi
 log "quantizing the features graph (kept float: '${keep_float}')"
