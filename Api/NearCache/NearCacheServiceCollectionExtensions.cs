@@ -1,4 +1,6 @@
 using PredictionCluster.Api.Routing;
+using PredictionCluster.Grains.Interfaces;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace PredictionCluster.Api.NearCache;
@@ -13,6 +15,7 @@ public static class NearCacheServiceCollectionExtensions
     {
         services.AddOptions<NearCacheOptions>().Bind(configuration.GetSection(NearCacheOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<GrainPredictionRouter>();
+        services.TryAddSingleton(typeof(GrainReferenceFactory<>));
         services.AddSingleton(static sp => new PredictionNearCache(Math.Max(2, sp.GetRequiredService<IOptions<NearCacheOptions>>().Value.Capacity)));
         services.AddSingleton<IPredictionRouter>(static sp => sp.GetRequiredService<IOptions<NearCacheOptions>>().Value.Capacity == 0
             ? sp.GetRequiredService<GrainPredictionRouter>()

@@ -10,7 +10,7 @@ namespace PredictionCluster.Api.Routing;
 /// <see cref="AdmissionTicket"/>: admitted whole or refused at once. Each answered text is counted once here, by the
 /// tier that answered it, whatever the retries (<see cref="PredictionMetrics"/>).
 /// </summary>
-public sealed class GrainPredictionRouter(IGrainFactory grains, ClusterModel model, PredictionGrainCaller caller, PredictionMetrics metrics) : IPredictionRouter
+public sealed class GrainPredictionRouter(GrainReferenceFactory<IPredictionGrain> grains, ClusterModel model, PredictionGrainCaller caller, PredictionMetrics metrics) : IPredictionRouter
 {
 
     public async ValueTask<(ModelDescriptor Model, PredictionResult[] Results)> PredictAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
@@ -108,7 +108,7 @@ public sealed class GrainPredictionRouter(IGrainFactory grains, ClusterModel mod
 
     private async Task<PredictionResult> CallAsync(string modelId, string text, AdmissionTicket ticket, CancellationToken cancellationToken)
     {
-        var grain = grains.GetGrain<IPredictionGrain>(PredictionGrainKey.Format(modelId, PredictionKey.Compute(modelId, text)));
+        var grain = grains.Get(PredictionGrainKey.Format(modelId, PredictionKey.Compute(modelId, text)));
         try
         {
             return await caller.CallAsync(grain, text, ticket, cancellationToken);

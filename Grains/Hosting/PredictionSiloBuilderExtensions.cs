@@ -2,6 +2,7 @@ using PredictionCluster.ServiceDefaults.Cluster;
 using PredictionCluster.ServiceDefaults.Health;
 using PredictionCluster.Inference;
 using PredictionCluster.Grains.Inference;
+using PredictionCluster.Grains.Interfaces;
 using PredictionCluster.Inference.Batching;
 using PredictionCluster.Inference.Model;
 using PredictionCluster.Grains.Placement;
@@ -43,6 +44,7 @@ public static class PredictionSiloBuilderExtensions
         services.AddSingleton<InferenceMetrics>();
         services.AddSingleton<MemoryPressure>();
         services.AddSingleton<InferenceEngine>();
+        services.TryAddSingleton(typeof(GrainReferenceFactory<>));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, InferenceEngineLifecycle>();
         services.AddSingleton<StorageHealth>();
         services.AddHealthChecks()

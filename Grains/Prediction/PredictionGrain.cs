@@ -17,7 +17,8 @@ namespace PredictionCluster.Grains.Prediction;
 internal sealed class PredictionGrain(
     PredictionStore store,
     SentimentModel model,
-    MemoryPressure memoryPressure) : Grain, IPredictionGrain
+    MemoryPressure memoryPressure,
+    GrainReferenceFactory<IInferenceGrain> inferenceGrains) : Grain, IPredictionGrain
 {
     /// <summary>The cached scores; default until known.</summary>
     private ImmutableArray<float> _scores;
@@ -72,7 +73,7 @@ internal sealed class PredictionGrain(
             }
         }
 
-        var inferred = await GrainFactory.GetGrain<IInferenceGrain>(0).InferAsync(text, ticket, cancellationToken);
+        var inferred = await inferenceGrains.Get(0).InferAsync(text, ticket, cancellationToken);
         if (inferred.Status != PredictionStatus.Ok)
         {
             // Overload is not cached: the next ask tries again, and an activation without scores holds nothing worth

@@ -50,6 +50,7 @@ public sealed class PredictionTestCluster : IAsyncDisposable
             .AddGrainCallPipeline(routing)
             .AddSingleton<ClusterModel>()
             .AddSingleton<GrainPredictionRouter>()
+            .AddSingleton(typeof(GrainReferenceFactory<>))
             .BuildServiceProvider();
     }
 
