@@ -37,7 +37,8 @@ for project in Api/Api.csproj tools/Benchmarks/Benchmarks.csproj loadtest/LoadRu
 done
 bin=net10.0
 bench() { dotnet "tools/Benchmarks/bin/Release/$bin/Benchmarks.dll" "$@"; }
-load() { dotnet "loadtest/LoadRunner/bin/Release/$bin/LoadRunner.dll" "$@"; }
+runner="loadtest/LoadRunner/bin/Release/$bin/LoadRunner.dll"
+load() { dotnet "$runner" "$@"; }
 summary() { tee "$out/$1.log" >&2; sed -n 's/^SUMMARY //p' "$out/$1.log" | tail -1 > "$out/$1.json"; }
 pid=""
 cleanup() { [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true; }
@@ -52,7 +53,7 @@ stop_service() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || tru
 bare=http://127.0.0.1:18710
 # Bare Kestrel as our hosts run (no thread-pool spinning), for the engine-beside-HTTP figure.
 # (dotnet itself, not the load function: a function in the background is a subshell, and killing it would leave dotnet.)
-DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 dotnet "loadtest/LoadRunner/bin/Release/$bin/LoadRunner.dll" serve-bare --urls "$bare" > "$out/models-bare.log" 2>&1 &
+DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 dotnet "$runner" serve-bare --urls "$bare" > "$out/models-bare.log" 2>&1 &
 bare_pid=$!
 trap 'cleanup; kill "$bare_pid" 2>/dev/null || true' EXIT
 
@@ -65,7 +66,7 @@ for model in $models; do
     load --url "$service" --vus "$vus" --cache-rate 0 --duration "${seconds}s" --warmup "$warmup" 2>&1 | summary "models-service-$model-$round"
     rps=$(python3 -c "import json; print(max(1, round(json.load(open('$out/models-service-$model-$round.json'))['rps'])))")
     echo "[bench-models] $model, round $round: the windowed engine beside bare HTTP at $rps req/s" >&2
-    dotnet "loadtest/LoadRunner/bin/Release/$bin/LoadRunner.dll" --url "$bare" --rate "$rps" --cache-rate 0 --duration 600s --warmup 0s > "$out/models-bare-load.log" 2>&1 &
+    dotnet "$runner" --url "$bare" --rate "$rps" --cache-rate 0 --duration 600s --warmup 0s > "$out/models-bare-load.log" 2>&1 &
     bare_load=$!
     sleep 2
     bench engine-sst2 --model "models/$model" "${sst2_args[@]}" --strategies windowed --batch-size "$batch" \
